@@ -1,0 +1,99 @@
+/**
+ * The stack evaluation harness: evaluates the real program (`index.ts`) for a named stack under Pulumi's mock
+ * runtime, with that stack's config merged over the `Pulumi.yaml` defaults, and returns every registered
+ * resource (type, name, parent, inputs with secrets unwrapped, options) and every invoke. It serves the tests,
+ * the policy checks and the offline plan alike.
+ *
+ *   const prod = await evaluateStack("prod");
+ *   prod.resourcesOfType("aws:ecs/service:Service");
+ *
+ * Each stack is evaluated in its own child process, so neither sees the other's registrations; results are
+ * memoised per process by stack and overrides. Single components are evaluated in-process with
+ * `runUnderMocks`, which needs no isolation because it creates the resources itself.
+ */
+import { fork } from "node:child_process";
+import * as path from "node:path";
+import { Evaluation, type SerializedEvaluation } from "./evaluation";
+import { PROJECT_ROOT, stackConfig } from "./stackFiles";
+
+export { Evaluation } from "./evaluation";
+export { ACCOUNT_ID, type RecordedInvoke, type RecordedResource } from "./mocks";
+export { type RunOptions, runUnderMocks } from "./run";
+export { PROJECT_ROOT, projectDefaults, readStackFile, stackConfig } from "./stackFiles";
+
+export interface EvaluateOptions {
+  /** Config values (`namespace:key` to string) laid over the stack file, e.g. to test a bad value. */
+  overrides?: Record<string, string>;
+  /** The program module to evaluate. Defaults to the project's index.ts. */
+  programPath?: string;
+  /** Give up after this many milliseconds. Defaults to 90 s. */
+  timeoutMs?: number;
+}
+
+/** Raised when the program fails to evaluate; carries the program's own message. */
+export class EvaluationError extends Error {
+  constructor(
+    readonly stack: string,
+    message: string,
+  ) {
+    super(message);
+    this.name = "EvaluationError";
+  }
+}
+
+const cache = new Map<string, Promise<Evaluation>>();
+
+/** Evaluates the program for `stack` in a fresh process. Memoised by stack and options. */
+export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
+  const key = JSON.stringify([stack, options.overrides ?? {}, options.programPath ?? ""]);
+  let pending = cache.get(key);
+  if (!pending) {
+    pending = evaluateInChild(stack, options);
+    cache.set(key, pending);
+  }
+  return pending;
+}
+
+function evaluateInChild(stack: string, options: EvaluateOptions): Promise<Evaluation> {
+  const { project, config } = stackConfig(stack, options.overrides);
+  const programPath = options.programPath ?? path.join(PROJECT_ROOT, "index.ts");
+  return new Promise((resolve, reject) => {
+    const child = fork(path.join(__dirname, "worker.ts"), [], {
+      cwd: PROJECT_ROOT,
+      execArgv: ["--import", "tsx"],
+      stdio: ["ignore", "pipe", "pipe", "ipc"],
+    });
+    let output = "";
+    child.stdout?.on("data", (d) => {
+      output += d;
+    });
+    child.stderr?.on("data", (d) => {
+      output += d;
+    });
+    let settled = false;
+    const timer = setTimeout(() => {
+      child.kill("SIGKILL");
+      finish(() => reject(new EvaluationError(stack, `evaluating stack ${stack} timed out\n${output}`)));
+    }, options.timeoutMs ?? 90_000);
+    const finish = (f: () => void) => {
+      if (settled) return;
+      settled = true;
+      clearTimeout(timer);
+      f();
+    };
+    child.on(
+      "message",
+      (msg: { ok: boolean; evaluation?: SerializedEvaluation; error?: { message: string } }) => {
+        if (msg.ok && msg.evaluation)
+          finish(() => resolve(Evaluation.fromJSON(msg.evaluation as SerializedEvaluation)));
+        else finish(() => reject(new EvaluationError(stack, msg.error?.message ?? "unknown error")));
+      },
+    );
+    child.on("exit", (code) => {
+      finish(() =>
+        reject(new EvaluationError(stack, `evaluation of stack ${stack} exited with ${code}\n${output}`)),
+      );
+    });
+    child.send({ stack, project, config, programPath });
+  });
+}

@@ -1,0 +1,239 @@
+/**
+ * A fake cloud for Pulumi's mock runtime. It records every resource registration and every invoke, and answers
+ * with outputs plausible enough for the program to wire resources together (ids, ARNs, names, DNS names,
+ * image digests). Invokes it does not know fail loudly: a program that needs a new data source must be taught
+ * here, not handed garbage.
+ */
+import { createHash } from "node:crypto";
+import type * as pulumi from "@pulumi/pulumi";
+
+export const ACCOUNT_ID = "123456789012";
+
+/** A resource as the program registered it. */
+export interface RecordedResource {
+  /** Type token, e.g. `aws:ecs/service:Service`. */
+  type: string;
+  /** Logical name. */
+  name: string;
+  /** True for provider-backed resources, false for components. */
+  custom: boolean;
+  /** Inputs with secrets unwrapped. */
+  inputs: Record<string, any>;
+  /** Outputs the mock answered with (inputs plus fabricated ids). */
+  state: Record<string, any>;
+  /** The provider reference (`urn::id`), when one was passed. */
+  provider?: string;
+  /** The parent's type and name, from the resource options; undefined for the stack itself. */
+  parent?: { type: string; name: string };
+  /** Resource options that matter for teardown and safety. */
+  options: {
+    protect?: boolean;
+    retainOnDelete?: boolean;
+    deleteBeforeReplace?: boolean;
+    dependsOn: string[];
+  };
+}
+
+/** An invoke the program made. */
+export interface RecordedInvoke {
+  token: string;
+  args: Record<string, any>;
+}
+
+const SECRET_SIG = "4dabf18193072939515e22adb298388d";
+
+/** Replaces Pulumi's secret envelopes with their values, recursively. */
+export function unwrapSecrets(value: any): any {
+  if (Array.isArray(value)) return value.map(unwrapSecrets);
+  if (value !== null && typeof value === "object") {
+    if (value[SECRET_SIG] === "1b47061264138c4ac30d75fd1eb44270") return unwrapSecrets(value.value);
+    return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, unwrapSecrets(v)]));
+  }
+  return value;
+}
+
+const shortHash = (s: string, n = 8) => createHash("sha256").update(s).digest("hex").slice(0, n);
+
+/** `aws:ecs/service:Service` -> `ecs`. */
+function awsService(type: string): string {
+  const m = /^aws:([a-z0-9]+)\//i.exec(type);
+  return (m?.[1] ?? "unknown").toLowerCase();
+}
+
+type OutputFiller = (name: string, inputs: Record<string, any>, region: string) => Record<string, any>;
+
+/** Outputs for types whose consumers read more than an id and an ARN. Extend when a program reads more. */
+const OUTPUTS: Record<string, OutputFiller> = {
+  "awsx:ec2:Vpc": (name, inputs) => {
+    const azs: number = inputs.availabilityZoneNames?.length ?? inputs.numberOfAvailabilityZones ?? 3;
+    const ids = (kind: string) =>
+      Array.from({ length: azs }, (_, i) => `subnet-${kind}-${i}-${shortHash(name)}`);
+    return {
+      vpcId: `vpc-${shortHash(name)}`,
+      publicSubnetIds: ids("public"),
+      privateSubnetIds: ids("private"),
+      isolatedSubnetIds: [],
+    };
+  },
+  "aws:ec2/vpc:Vpc": (name) => ({
+    id: `vpc-${shortHash(name)}`,
+    defaultSecurityGroupId: `sg-default-${shortHash(name)}`,
+  }),
+  "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${shortHash(name)}` }),
+  "aws:ec2/launchTemplate:LaunchTemplate": (_name, inputs) => ({
+    latestVersion: 1,
+    defaultVersion: 1,
+    ...inputs,
+  }),
+  "aws:s3/bucket:Bucket": (name, inputs) => {
+    const bucket = inputs.bucket ?? `${name}-${shortHash(name)}`;
+    return {
+      bucket,
+      id: bucket,
+      arn: `arn:aws:s3:::${bucket}`,
+      bucketRegionalDomainName: `${bucket}.s3.amazonaws.com`,
+    };
+  },
+  "aws:lb/loadBalancer:LoadBalancer": (name, _inputs, region) => {
+    const suffix = `app/${name}/${shortHash(name, 16)}`;
+    return {
+      arnSuffix: suffix,
+      dnsName: `${name}-${shortHash(name)}.${region}.elb.amazonaws.com`,
+      zoneId: "Z32O12XQLNTSW2",
+      arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:loadbalancer/${suffix}`,
+    };
+  },
+  "aws:lb/targetGroup:TargetGroup": (name, _inputs, region) => {
+    const suffix = `targetgroup/${name}/${shortHash(name, 16)}`;
+    return { arnSuffix: suffix, arn: `arn:aws:elasticloadbalancing:${region}:${ACCOUNT_ID}:${suffix}` };
+  },
+  "aws:ecr/repository:Repository": (name, _inputs, region) => ({
+    repositoryUrl: `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${name}-${shortHash(name)}`,
+    registryId: ACCOUNT_ID,
+  }),
+  "docker:index/image:Image": (_name, inputs) => {
+    const imageName: string = inputs.imageName ?? "unknown:tag";
+    const repo = imageName.replace(/:[^:/]+$/, "");
+    return {
+      imageName,
+      repoDigest: `${repo}@sha256:${createHash("sha256").update(JSON.stringify(inputs)).digest("hex")}`,
+    };
+  },
+  "aws:route53/zone:Zone": (name, inputs) => ({
+    zoneId: `Z${shortHash(name, 12).toUpperCase()}`,
+    name: inputs.name,
+  }),
+  "aws:acm/certificate:Certificate": (name, inputs) => ({
+    domainValidationOptions: [inputs.domainName, ...(inputs.subjectAlternativeNames ?? [])].map(
+      (domainName: string) => ({
+        domainName,
+        resourceRecordName: `_${shortHash(name + domainName)}.${domainName}.`,
+        resourceRecordType: "CNAME",
+        resourceRecordValue: `_${shortHash(domainName)}.acm-validations.aws.`,
+      }),
+    ),
+  }),
+  "aws:ecs/taskDefinition:TaskDefinition": (_name, inputs) => ({ revision: 1, family: inputs.family }),
+  "aws:kms/key:Key": (name) => ({ keyId: `key-${shortHash(name)}` }),
+};
+
+/** Resource types whose `name` output is the physical name (auto-named with a suffix when not given). */
+function physicalName(name: string, inputs: Record<string, any>): string {
+  return inputs.name ?? `${name}-${shortHash(name, 7)}`;
+}
+
+/** Answers for the invokes the program makes. */
+const INVOKES: Record<string, (args: Record<string, any>, region: string) => Record<string, any>> = {
+  "aws:index/getRegion:getRegion": (_args, region) => ({ id: region, name: region, region }),
+  "aws:index/getCallerIdentity:getCallerIdentity": () => ({
+    accountId: ACCOUNT_ID,
+    arn: `arn:aws:iam::${ACCOUNT_ID}:user/mock`,
+    id: ACCOUNT_ID,
+    userId: "AIDAMOCK",
+  }),
+  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, region) => ({
+    names: ["a", "b", "c"].map((s) => `${region}${s}`),
+    zoneIds: ["1", "2", "3"].map((s) => `euw1-az${s}`),
+    id: region,
+  }),
+  "aws:ssm/getParameter:getParameter": (args) => {
+    if (!String(args.name).startsWith("/aws/service/ecs/optimized-ami/")) {
+      throw invokeError(`mock cloud: no SSM parameter ${args.name}`);
+    }
+    return {
+      name: args.name,
+      type: "String",
+      value: `ami-${shortHash(args.name, 17)}`,
+      insecureValue: "",
+      id: args.name,
+    };
+  },
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (args, region) => ({
+    authorizationToken: Buffer.from("AWS:mock-password").toString("base64"),
+    userName: "AWS",
+    password: "mock-password",
+    proxyEndpoint: `https://${args.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+    expiresAt: "2099-01-01T00:00:00Z",
+    id: region,
+  }),
+  "aws:elb/getServiceAccount:getServiceAccount": (_args, region) => ({
+    arn: "arn:aws:iam::156460612806:root",
+    id: "156460612806",
+    region,
+  }),
+};
+
+/** An invoke failure whose text survives Pulumi's RPC layer (which reads `details`, not `message`). */
+function invokeError(message: string): Error {
+  return Object.assign(new Error(message), { details: message });
+}
+
+/** The recorder and fake cloud behind one evaluation. */
+export class MockCloud implements pulumi.runtime.Mocks {
+  readonly resources: RecordedResource[] = [];
+  readonly invokes: RecordedInvoke[] = [];
+  /** Options and parents seen by the stack transformation, keyed `type::name`. */
+  readonly seenOptions = new Map<string, Pick<RecordedResource, "parent" | "options">>();
+
+  constructor(readonly region: string) {}
+
+  newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
+    const inputs = unwrapSecrets(args.inputs ?? {});
+    const filler = OUTPUTS[args.type];
+    const service = awsService(args.type);
+    const id = `${args.name}-id`;
+    const base: Record<string, any> = {
+      ...inputs,
+      name: physicalName(args.name, inputs),
+      arn: `arn:aws:${service}:${this.region}:${ACCOUNT_ID}:${args.type.split(":").pop()?.toLowerCase()}/${args.name}`,
+    };
+    if (args.type === "aws:iam/role:Role") base.arn = `arn:aws:iam::${ACCOUNT_ID}:role/${base.name}`;
+    if (args.type === "aws:iam/policy:Policy") base.arn = `arn:aws:iam::${ACCOUNT_ID}:policy/${base.name}`;
+    const state = { ...base, ...(filler ? filler(args.name, inputs, this.region) : {}) };
+    const seen = this.seenOptions.get(`${args.type}::${args.name}`);
+    this.resources.push({
+      type: args.type,
+      name: args.name,
+      custom: args.custom ?? true,
+      inputs,
+      state,
+      provider: args.provider || undefined,
+      parent: seen?.parent,
+      options: seen?.options ?? { dependsOn: [] },
+    });
+    return { id: state.id ?? id, state };
+  }
+
+  call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
+    const inputs = unwrapSecrets(args.inputs ?? {});
+    this.invokes.push({ token: args.token, args: inputs });
+    const answer = INVOKES[args.token];
+    if (!answer) {
+      throw invokeError(
+        `mock cloud: no answer for invoke ${args.token}; teach lib/harness/mocks.ts what it returns`,
+      );
+    }
+    return answer(inputs, this.region);
+  }
+}
