@@ -135,6 +135,11 @@ const OUTPUTS: Record<string, OutputFiller> = {
   }),
   "aws:ecs/taskDefinition:TaskDefinition": (_name, inputs) => ({ revision: 1, family: inputs.family }),
   "aws:kms/key:Key": (name) => ({ keyId: `key-${shortHash(name)}` }),
+  // CloudWatch Logs ARNs: service `logs`, `log-group:<name>`, without the trailing `:*`.
+  "aws:cloudwatch/logGroup:LogGroup": (name, inputs, region) => {
+    const groupName = physicalName(name, inputs);
+    return { name: groupName, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${groupName}` };
+  },
 };
 
 /** Resource types whose `name` output is the physical name (auto-named with a suffix when not given). */
