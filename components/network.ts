@@ -1,0 +1,356 @@
+/**
+ * The VPC: a public and a private subnet in each of 2 or 3 Availability Zones, the ALB in the public subnets, the
+ * container instances in the private ones with egress through NAT only, plus the network's own hygiene (flow
+ * logs, an empty default security group, a private DNS zone, VPC endpoints).
+ *
+ * Built on `awsx.ec2.Vpc` because it is what our users know and it does the fiddly part well (subnets, route
+ * tables, associations, the internet gateway, EIPs, NAT gateways Single or OnePerAz, the private routes to NAT).
+ * Two things are steered explicitly instead of left to its defaults:
+ * - Subnet CIDRs are computed here (`subnetLayout`) and handed over as explicit `cidrBlocks`: awsx's "Auto"
+ *   strategy splits the VPC evenly per AZ, which cannot fit a /22 private and a /24 public subnet per AZ for 3 AZs
+ *   in a /20, and its "Legacy" default is due to change. Fixed masks make every stack's layout the same and stable.
+ * - The S3 gateway endpoint is a `vpcEndpointSpecs` entry under `vpcEndpointStrategy: "Auto"`, which makes awsx
+ *   attach it to every route table it generates: the private ones (the point: S3 traffic, including ECR image
+ *   layers, skips the NAT gateway) and the public ones (harmless, the endpoint is free). Only awsx knows its route
+ *   table ids, so this is the one way to attach it without racing its creation.
+ * Everything that needs the VPC id (the interface endpoints with their security group, the zone, the flow logs,
+ * the default security group) is a plain `aws` resource here: passing our own security group into awsx's
+ * endpoint specs would be circular (the group needs the VPC id awsx returns), and awsx's "Auto" interface
+ * endpoints would each get their own security group whose rule carries no description.
+ *
+ * Under Pulumi's mocks the awsx component is one opaque `awsx:ec2:Vpc` resource, so the tests assert its inputs.
+ */
+import * as aws from "@pulumi/aws";
+import * as awsx from "@pulumi/awsx";
+import * as pulumi from "@pulumi/pulumi";
+import { cidrProblems } from "../stacks/config";
+import { LOG_RETENTION_DAYS, SCHEMA } from "../stacks/schema";
+import { type CommonArgs, componentProvider } from "./provider";
+
+/** Mask of every private subnet: 1,019 usable addresses per AZ for container instances and endpoint ENIs. */
+export const PRIVATE_SUBNET_MASK = 22;
+/** Mask of every public subnet: 251 usable addresses per AZ, plenty for the ALB's nodes and a NAT gateway. */
+export const PUBLIC_SUBNET_MASK = 24;
+/** AZ slots the layout always reserves, so growing from 2 to 3 AZs only adds subnets and moves none. */
+export const MAX_AZS = 3;
+
+/**
+ * Interface endpoints the container instances need to run with no NAT in the path: ECR's API and registry (image
+ * manifests and auth; the layers come from S3 through the gateway endpoint), CloudWatch Logs (the awslogs
+ * driver), and the three endpoints the ECS agent talks to (ecs for the API, ecs-agent for its long poll,
+ * ecs-telemetry for metrics). Without all three ECS ones the agent falls back to the public endpoints.
+ */
+export const INTERFACE_ENDPOINT_SERVICES = [
+  "ecr.api",
+  "ecr.dkr",
+  "logs",
+  "ecs",
+  "ecs-agent",
+  "ecs-telemetry",
+] as const;
+
+/** NAT gateway strategies this network supports. */
+export type NatStrategy = "Single" | "OnePerAz";
+const NAT_STRATEGIES: readonly string[] = ["Single", "OnePerAz"];
+
+export interface NetworkArgs extends CommonArgs {
+  /** IPv4 CIDR of the VPC, a private (RFC 1918) /16 to /20. Defaults to "10.0.0.0/16". */
+  vpcCidr?: string;
+  /** Availability Zones to span, 2 or 3; each gets a public and a private subnet. Defaults to 2. */
+  azCount?: number;
+  /** "Single" (one NAT gateway, cheap) or "OnePerAz" (an AZ outage spares the others' egress). Defaults to "Single". */
+  natStrategy?: string;
+  /** Create interface endpoints for ECR, CloudWatch Logs and ECS in the private subnets. Defaults to false. */
+  interfaceEndpoints?: boolean;
+  /** Name of the private Route 53 zone attached to the VPC, e.g. `internal.test`. */
+  privateZoneName: string;
+  /** Retention of the flow log group, in days (a value CloudWatch Logs accepts). Defaults to 7. */
+  logRetentionDays?: number;
+}
+
+/** The subnet CIDRs per AZ, index i being the i-th AZ. */
+export interface SubnetLayout {
+  /** Public subnets (/24), one per AZ. */
+  public: string[];
+  /** Private subnets (/22), one per AZ. */
+  private: string[];
+}
+
+/** NetworkArgs with defaults applied and the subnet layout computed. */
+export interface ResolvedNetworkArgs extends CommonArgs {
+  vpcCidr: string;
+  azCount: number;
+  natStrategy: NatStrategy;
+  interfaceEndpoints: boolean;
+  privateZoneName: string;
+  logRetentionDays: number;
+  subnets: SubnetLayout;
+}
+
+const ipToInt = (ip: string) => ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
+const intToIp = (n: number) => [24, 16, 8, 0].map((shift) => Math.floor(n / 2 ** shift) % 256).join(".");
+
+/**
+ * The fixed layout inside the VPC's first 3,840 addresses (so it fits the smallest allowed VPC, a /20 of 4,096):
+ * private /22 subnets in slots 0-2 (offsets 0, 1024, 2048), then public /24 subnets (offsets 3072, 3328, 3584).
+ * Slot i always belongs to AZ i, whatever the AZ count. Expects a CIDR that passed `cidrProblems`.
+ */
+export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
+  const base = ipToInt(vpcCidr.split("/")[0]);
+  const privateSize = 2 ** (32 - PRIVATE_SUBNET_MASK);
+  const publicSize = 2 ** (32 - PUBLIC_SUBNET_MASK);
+  const slots = Array.from({ length: azCount }, (_, i) => i);
+  return {
+    private: slots.map((i) => `${intToIp(base + i * privateSize)}/${PRIVATE_SUBNET_MASK}`),
+    public: slots.map(
+      (i) => `${intToIp(base + MAX_AZS * privateSize + i * publicSize)}/${PUBLIC_SUBNET_MASK}`,
+    ),
+  };
+}
+
+/** Exported for tests: applies defaults and reports every problem at once. */
+export function resolveNetworkArgs(args: NetworkArgs): ResolvedNetworkArgs {
+  const vpcCidr = args.vpcCidr ?? SCHEMA.vpcCidr.default;
+  const azCount = args.azCount ?? SCHEMA.azCount.default;
+  const natStrategy = args.natStrategy ?? SCHEMA.natStrategy.default;
+  const logRetentionDays = args.logRetentionDays ?? SCHEMA.logRetentionDays.default;
+  const problems: string[] = [];
+  const cidr = cidrProblems(vpcCidr);
+  for (const p of cidr) problems.push(`vpcCidr "${vpcCidr}" ${p}`);
+  if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AZS) {
+    problems.push(`azCount ${azCount} is not allowed; use 2 or 3`);
+  }
+  if (!NAT_STRATEGIES.includes(natStrategy)) {
+    problems.push(`natStrategy "${natStrategy}" is not allowed; use "Single" or "OnePerAz"`);
+  }
+  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
+    problems.push(
+      `logRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
+    );
+  }
+  if (!(SCHEMA.privateZoneName.pattern as RegExp).test(args.privateZoneName)) {
+    problems.push(`privateZoneName "${args.privateZoneName}" is not ${SCHEMA.privateZoneName.patternDoc}`);
+  }
+  if (problems.length > 0) throw new Error(`Network: ${problems.join("; ")}`);
+  return {
+    region: args.region,
+    tags: args.tags,
+    vpcCidr,
+    azCount,
+    natStrategy: natStrategy as NatStrategy,
+    interfaceEndpoints: args.interfaceEndpoints ?? SCHEMA.interfaceEndpoints.default,
+    privateZoneName: args.privateZoneName,
+    logRetentionDays,
+    subnets: subnetLayout(vpcCidr, azCount),
+  };
+}
+
+/** The flow log role's trust policy: only VPC Flow Logs, only for flow logs of this account and region. */
+export function flowLogsTrustPolicy(
+  partition: string,
+  region: string,
+  accountId: string,
+): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "vpc-flow-logs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        // Confused-deputy guard: the service may assume the role only on behalf of this account's flow logs.
+        Condition: {
+          StringEquals: { "aws:SourceAccount": accountId },
+          ArnLike: { "aws:SourceArn": `arn:${partition}:ec2:${region}:${accountId}:vpc-flow-log/*` },
+        },
+      },
+    ],
+  };
+}
+
+/**
+ * The flow log role's permissions: write streams of its one log group. The group exists before the flow log, so
+ * CreateLogGroup is not needed, and DescribeLogGroups (which cannot be scoped to one group) is not either.
+ */
+export function flowLogsPolicy(logGroupArn: string): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "WriteFlowLogs",
+        Effect: "Allow",
+        Action: ["logs:CreateLogStream", "logs:PutLogEvents", "logs:DescribeLogStreams"],
+        // The group's ARN with and without the `:*` that IAM uses for its streams.
+        Resource: [logGroupArn, `${logGroupArn}:*`],
+      },
+    ],
+  };
+}
+
+/** A VPC with public and private subnets per AZ, NAT, endpoints, flow logs and a private DNS zone. */
+export class Network extends pulumi.ComponentResource {
+  /** The VPC's id. */
+  readonly vpcId: pulumi.Output<string>;
+  /** The VPC's IPv4 CIDR, known at program time. */
+  readonly vpcCidrBlock: string;
+  /** Public subnet ids, one per AZ in AZ order (the ALB goes here). */
+  readonly publicSubnetIds: pulumi.Output<string[]>;
+  /** Private subnet ids, one per AZ in AZ order (the container instances go here). */
+  readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** Id of the private Route 53 zone attached to the VPC. */
+  readonly privateZoneId: pulumi.Output<string>;
+  /** Name of the private Route 53 zone. */
+  readonly privateZoneName: pulumi.Output<string>;
+  /** Security group of the interface endpoints (443 from the VPC); undefined when the endpoints are off. */
+  readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
+  /** Name of the CloudWatch log group holding the VPC flow logs. */
+  readonly flowLogGroupName: pulumi.Output<string>;
+
+  constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate before registering anything: bad arguments leave no half-built component behind.
+    const resolved = resolveNetworkArgs(args);
+    super("ecs-json-api:network:Network", name, {}, opts);
+    const provider = componentProvider(this, name, "Network", resolved);
+    const child = { parent: this, provider };
+    const { region } = resolved;
+
+    const vpc = new awsx.ec2.Vpc(
+      `${name}-vpc`,
+      {
+        cidrBlock: resolved.vpcCidr,
+        numberOfAvailabilityZones: resolved.azCount,
+        subnetStrategy: "Auto",
+        subnetSpecs: [
+          { type: "Public", cidrMask: PUBLIC_SUBNET_MASK, cidrBlocks: resolved.subnets.public },
+          { type: "Private", cidrMask: PRIVATE_SUBNET_MASK, cidrBlocks: resolved.subnets.private },
+        ],
+        natGateways: { strategy: resolved.natStrategy },
+        // Both are required by private DNS on interface endpoints and by the private hosted zone.
+        enableDnsHostnames: true,
+        enableDnsSupport: true,
+        vpcEndpointStrategy: "Auto",
+        vpcEndpointSpecs: [{ serviceName: `com.amazonaws.${region}.s3`, vpcEndpointType: "Gateway" }],
+      },
+      { parent: this, providers: { aws: provider } },
+    );
+    this.vpcId = vpc.vpcId;
+    this.vpcCidrBlock = resolved.vpcCidr;
+    this.publicSubnetIds = vpc.publicSubnetIds;
+    this.privateSubnetIds = vpc.privateSubnetIds;
+
+    // Adopting the default group removes its rules (allow-all within the group, allow-all egress), so anything
+    // launched without an explicit group can talk to nothing.
+    new aws.ec2.DefaultSecurityGroup(
+      `${name}-default-sg`,
+      { vpcId: vpc.vpcId, ingress: [], egress: [], tags: { Name: `${name}-default (no rules)` } },
+      child,
+    );
+
+    if (resolved.interfaceEndpoints) {
+      // No egress rules: endpoint ENIs only answer; the provider removes AWS's default allow-all egress.
+      const endpointSg = new aws.ec2.SecurityGroup(
+        `${name}-endpoints`,
+        {
+          vpcId: vpc.vpcId,
+          description: "Interface VPC endpoints: HTTPS from inside the VPC only",
+          tags: { Name: `${name}-endpoints` },
+        },
+        child,
+      );
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-endpoints-https`,
+        {
+          securityGroupId: endpointSg.id,
+          ipProtocol: "tcp",
+          fromPort: 443,
+          toPort: 443,
+          cidrIpv4: resolved.vpcCidr,
+          description: "HTTPS to the AWS service endpoints from inside the VPC",
+        },
+        child,
+      );
+      for (const service of INTERFACE_ENDPOINT_SERVICES) {
+        const key = service.replace(/\./g, "-");
+        new aws.ec2.VpcEndpoint(
+          `${name}-endpoint-${key}`,
+          {
+            vpcId: vpc.vpcId,
+            serviceName: `com.amazonaws.${region}.${service}`,
+            vpcEndpointType: "Interface",
+            // The service's public DNS name resolves to the endpoint inside the VPC: no client changes.
+            privateDnsEnabled: true,
+            subnetIds: vpc.privateSubnetIds,
+            securityGroupIds: [endpointSg.id],
+            tags: { Name: `${name}-${key}` },
+          },
+          child,
+        );
+      }
+      this.endpointSecurityGroupId = endpointSg.id;
+    }
+
+    const zone = new aws.route53.Zone(
+      `${name}-zone`,
+      {
+        name: resolved.privateZoneName,
+        comment: `Internal names of the ${name} network`,
+        vpcs: [{ vpcId: vpc.vpcId }],
+      },
+      child,
+    );
+    this.privateZoneId = zone.zoneId;
+    this.privateZoneName = zone.name;
+
+    const flowLogGroup = new aws.cloudwatch.LogGroup(
+      `${name}-flow-logs`,
+      { retentionInDays: resolved.logRetentionDays },
+      child,
+    );
+    this.flowLogGroupName = flowLogGroup.name;
+    const identity = aws.getCallerIdentityOutput({}, child);
+    const partition = aws.getPartitionOutput({}, child);
+    const flowLogRole = new aws.iam.Role(
+      `${name}-flow-logs-role`,
+      {
+        description: `Lets VPC Flow Logs write the ${name} VPC's flow logs to their log group`,
+        assumeRolePolicy: pulumi.jsonStringify(
+          pulumi
+            .all([partition.partition, identity.accountId])
+            .apply(([p, account]) => flowLogsTrustPolicy(p, region, account)),
+        ),
+      },
+      child,
+    );
+    const flowLogPolicy = new aws.iam.RolePolicy(
+      `${name}-flow-logs-write`,
+      {
+        role: flowLogRole.id,
+        policy: pulumi.jsonStringify(flowLogGroup.arn.apply(flowLogsPolicy)),
+      },
+      child,
+    );
+    new aws.ec2.FlowLog(
+      `${name}-flow-log`,
+      {
+        vpcId: vpc.vpcId,
+        trafficType: "ALL",
+        logDestinationType: "cloud-watch-logs",
+        logDestination: flowLogGroup.arn,
+        iamRoleArn: flowLogRole.arn,
+      },
+      // Without the permissions in place the first delivery attempts fail with an access error.
+      { ...child, dependsOn: [flowLogPolicy] },
+    );
+
+    this.registerOutputs({
+      vpcId: this.vpcId,
+      vpcCidrBlock: this.vpcCidrBlock,
+      publicSubnetIds: this.publicSubnetIds,
+      privateSubnetIds: this.privateSubnetIds,
+      privateZoneId: this.privateZoneId,
+      privateZoneName: this.privateZoneName,
+      endpointSecurityGroupId: this.endpointSecurityGroupId,
+      flowLogGroupName: this.flowLogGroupName,
+    });
+  }
+}
