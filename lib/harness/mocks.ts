@@ -140,6 +140,12 @@ const OUTPUTS: Record<string, OutputFiller> = {
     const groupName = physicalName(name, inputs);
     return { name: groupName, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${groupName}` };
   },
+  // Route 53 answers a record's fully qualified name without the trailing dot.
+  "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name ?? "").replace(/\.$/, "") }),
+  // SNS topic ARNs end in the bare topic name.
+  "aws:sns/topic:Topic": (name, inputs, region) => ({
+    arn: `arn:aws:sns:${region}:${ACCOUNT_ID}:${physicalName(name, inputs)}`,
+  }),
 };
 
 /** Resource types whose `name` output is the physical name (auto-named with a suffix when not given). */
