@@ -1,0 +1,208 @@
+/**
+ * The service's alarms, all notifying one SNS topic when they fire and when they clear.
+ *
+ * Each alarm names what it watches and why its missing data is read the way it is: ALB and ECS metrics are
+ * published only while there is traffic or a task, so for most alarms "no data" means "nothing wrong"; the
+ * task-shortfall alarm needs Container Insights and stays INSUFFICIENT_DATA (visible, not silently OK) when
+ * that is off. The topic is not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS
+ * key, and alarm notices carry only metric names and values.
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** The metrics' dimensions: which load balancer, target group, cluster and service. */
+export interface MonitoredService {
+  /** The ALB's ARN suffix (`app/<name>/<id>`), its CloudWatch dimension. */
+  albArnSuffix: pulumi.Input<string>;
+  /** The target group's ARN suffix (`targetgroup/<name>/<id>`). */
+  targetGroupArnSuffix: pulumi.Input<string>;
+  /** The ECS cluster's name. */
+  clusterName: pulumi.Input<string>;
+  /** The ECS service's name. */
+  serviceName: pulumi.Input<string>;
+}
+
+/** The numbers the alarms compare against. */
+export interface AlarmThresholds {
+  /** 5xx responses per minute (from the ALB itself, or from targets) that count as a bad minute. */
+  errorsPerMinute: number;
+  /** p99 target response time in seconds that counts as a slow minute. */
+  p99Seconds: number;
+  /** Average service CPU in percent that autoscaling should have brought down. */
+  cpuPercent: number;
+  /** Memory use of the busiest task as a share of its hard limit, in percent. */
+  memoryOfHardLimitPercent: number;
+  /** Hard memory limit of a task, in MiB. */
+  taskMemory: number;
+  /** Memory reservation of a task, in MiB: ECS reports MemoryUtilization against this figure. */
+  taskMemoryReservation: number;
+}
+
+/** Defaults for the thresholds that do not come from the task's size. */
+export const DEFAULT_THRESHOLDS = {
+  errorsPerMinute: 5,
+  p99Seconds: 1,
+  cpuPercent: 85,
+  memoryOfHardLimitPercent: 90,
+} as const;
+
+/** One alarm's definition, without the actions (the topic is added when the alarms are created). */
+export type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "okActions">;
+
+/**
+ * ECS reports service MemoryUtilization against the soft limit (memoryReservation) when one is set, so it
+ * passes 100% in normal operation; the figure that matters is the hard limit, where the kernel kills the task.
+ * This converts "share of the hard limit" into the percentage ECS reports.
+ */
+export function memoryAlarmThreshold(t: AlarmThresholds): number {
+  return Math.round((t.memoryOfHardLimitPercent * t.taskMemory) / t.taskMemoryReservation);
+}
+
+/** Every alarm, keyed by a stable name (the key becomes part of the child's name). */
+export function alarmSpecs(s: MonitoredService, t: AlarmThresholds): Record<string, AlarmSpec> {
+  const alb = { LoadBalancer: s.albArnSuffix };
+  const targets = { LoadBalancer: s.albArnSuffix, TargetGroup: s.targetGroupArnSuffix };
+  const service = { ClusterName: s.clusterName, ServiceName: s.serviceName };
+  const minutes = (bad: number, of: number) => ({
+    period: 60,
+    evaluationPeriods: of,
+    datapointsToAlarm: bad,
+  });
+  return {
+    "alb-5xx": {
+      alarmDescription: `The ALB itself answered 5xx (no healthy target, target timeouts or resets) more than ${t.errorsPerMinute} times a minute in 3 of 5 minutes.`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HTTPCode_ELB_5XX_Count",
+      dimensions: alb,
+      statistic: "Sum",
+      ...minutes(3, 5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.errorsPerMinute,
+      // The ALB publishes error counts only when there are errors.
+      treatMissingData: "notBreaching",
+    },
+    "target-5xx": {
+      alarmDescription: `The service answered 5xx more than ${t.errorsPerMinute} times a minute in 3 of 5 minutes.`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "HTTPCode_Target_5XX_Count",
+      dimensions: targets,
+      statistic: "Sum",
+      ...minutes(3, 5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.errorsPerMinute,
+      treatMissingData: "notBreaching",
+    },
+    "unhealthy-hosts": {
+      alarmDescription: "At least one task failed the ALB's /healthz check for 5 minutes in a row.",
+      namespace: "AWS/ApplicationELB",
+      metricName: "UnHealthyHostCount",
+      dimensions: targets,
+      statistic: "Maximum",
+      ...minutes(5, 5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: 0,
+      // No data means no registered targets, which the task-shortfall alarm reports.
+      treatMissingData: "notBreaching",
+    },
+    "p99-latency": {
+      alarmDescription: `The slowest 1% of requests took over ${t.p99Seconds} s at the targets in 5 minutes in a row.`,
+      namespace: "AWS/ApplicationELB",
+      metricName: "TargetResponseTime",
+      dimensions: targets,
+      extendedStatistic: "p99",
+      ...minutes(5, 5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.p99Seconds,
+      // A p99 of a handful of requests is noise; keep the alarm's state until there is enough traffic.
+      evaluateLowSampleCountPercentiles: "ignore",
+      treatMissingData: "notBreaching",
+    },
+    "cpu-high": {
+      alarmDescription: `Average service CPU stayed above ${t.cpuPercent}% for 10 minutes: autoscaling is at maxTasks or cannot place tasks.`,
+      namespace: "AWS/ECS",
+      metricName: "CPUUtilization",
+      dimensions: service,
+      statistic: "Average",
+      ...minutes(10, 10),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.cpuPercent,
+      // ECS publishes service CPU only while tasks run; no tasks is the task-shortfall alarm's case.
+      treatMissingData: "notBreaching",
+    },
+    "memory-high": {
+      alarmDescription: `The busiest task used over ${t.memoryOfHardLimitPercent}% of its ${t.taskMemory} MiB hard limit for 5 minutes (reported as ${memoryAlarmThreshold(t)}% of the ${t.taskMemoryReservation} MiB reservation): it is close to being OOM-killed.`,
+      namespace: "AWS/ECS",
+      metricName: "MemoryUtilization",
+      dimensions: service,
+      statistic: "Maximum",
+      ...minutes(5, 5),
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: memoryAlarmThreshold(t),
+      treatMissingData: "notBreaching",
+    },
+    // With a capacity provider, a task with no room waits in PROVISIONING (not PENDING) while managed scaling
+    // adds instances; Container Insights' PendingTaskCount misses that. Desired minus running counts both, and
+    // 15 minutes is longer than an instance takes to launch and join, so a shortfall that long is a placement
+    // failure (maxInstances reached, instances failing to join) or tasks failing to start.
+    "tasks-pending": {
+      alarmDescription:
+        "Fewer tasks ran than desired for 15 minutes: tasks stuck PROVISIONING/PENDING (no capacity to place them) or failing to start. Needs Container Insights on the cluster.",
+      metricQueries: [
+        {
+          id: "desired",
+          metric: {
+            namespace: "ECS/ContainerInsights",
+            metricName: "DesiredTaskCount",
+            dimensions: service,
+            stat: "Average",
+            period: 60,
+          },
+          returnData: false,
+        },
+        {
+          id: "running",
+          metric: {
+            namespace: "ECS/ContainerInsights",
+            metricName: "RunningTaskCount",
+            dimensions: service,
+            stat: "Average",
+            period: 60,
+          },
+          returnData: false,
+        },
+        { id: "short", expression: "desired - running", label: "Tasks short of desired", returnData: true },
+      ],
+      evaluationPeriods: 15,
+      datapointsToAlarm: 15,
+      comparisonOperator: "GreaterThanOrEqualToThreshold",
+      threshold: 1,
+      treatMissingData: "missing",
+    },
+  };
+}
+
+/** Creates the topic, the optional e-mail subscription and every alarm, each notifying the topic both ways. */
+export function createAlarms(
+  name: string,
+  args: { service: MonitoredService; thresholds: AlarmThresholds; alarmEmail?: string },
+  opts: pulumi.CustomResourceOptions,
+): { topic: aws.sns.Topic; alarms: aws.cloudwatch.MetricAlarm[] } {
+  const topic = new aws.sns.Topic(`${name}-alarms`, { displayName: "ecs-json-api alarms" }, opts);
+  if (args.alarmEmail) {
+    // Delivery starts once the recipient confirms the e-mail AWS sends.
+    new aws.sns.TopicSubscription(
+      `${name}-alarms-email`,
+      { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail },
+      opts,
+    );
+  }
+  const alarms = Object.entries(alarmSpecs(args.service, args.thresholds)).map(
+    ([key, spec]) =>
+      new aws.cloudwatch.MetricAlarm(
+        `${name}-${key}`,
+        { ...spec, alarmActions: [topic.arn], okActions: [topic.arn] },
+        opts,
+      ),
+  );
+  return { topic, alarms };
+}

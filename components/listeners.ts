@@ -1,0 +1,136 @@
+/**
+ * The ALB's listeners, its TLS certificate and its DNS alias.
+ *
+ * - No certificate: HTTP on 80 forwards to the tasks.
+ * - A certificate ARN, or a domain with a public hosted zone (then an ACM certificate validated through DNS
+ *   records in that zone): HTTPS on 443 forwards, with a policy offering TLS 1.3 and 1.2 only, and HTTP on 80
+ *   answers every request with a permanent redirect to HTTPS, so plain HTTP never reaches the service.
+ * - A domain with a hosted zone also gets alias records to the ALB (A, and AAAA when the ALB is dual-stack).
+ */
+import * as aws from "@pulumi/aws";
+import type * as pulumi from "@pulumi/pulumi";
+
+/** TLS 1.3 and TLS 1.2 with forward-secret ciphers only; AWS's recommended policy for new HTTPS listeners. */
+export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-2021-06";
+
+/** What the listeners are built from. */
+export interface ListenersArgs {
+  /** The load balancer. */
+  alb: aws.lb.LoadBalancer;
+  /** The tasks' target group. */
+  targetGroup: aws.lb.TargetGroup;
+  /** A certificate to serve HTTPS with. */
+  certificateArn?: string;
+  /** The public DNS name of the API. */
+  domainName?: string;
+  /** The public hosted zone holding `domainName`. */
+  hostedZoneId?: string;
+  /** Add an AAAA alias (the ALB is dual-stack). */
+  dualStack: boolean;
+}
+
+/**
+ * Creates the listeners (and, for a domain with a zone and no certificate ARN, the ACM certificate and its
+ * validation). Returns the listeners, which the service and the request-count scaling policy wait for (ECS
+ * rejects a target group that no listener uses), and whether traffic is served over HTTPS.
+ */
+export function createListeners(
+  name: string,
+  args: ListenersArgs,
+  opts: pulumi.CustomResourceOptions,
+): { listeners: aws.lb.Listener[]; https: boolean } {
+  const forward = [{ type: "forward", targetGroupArn: args.targetGroup.arn }];
+  let certificateArn: pulumi.Input<string> | undefined = args.certificateArn;
+  if (!certificateArn && args.domainName && args.hostedZoneId) {
+    certificateArn = issueCertificate(name, args.domainName, args.hostedZoneId, opts);
+  }
+  if (args.domainName && args.hostedZoneId) {
+    for (const type of args.dualStack ? ["A", "AAAA"] : ["A"]) {
+      new aws.route53.Record(
+        `${name}-alias-${type.toLowerCase()}`,
+        {
+          zoneId: args.hostedZoneId,
+          name: args.domainName,
+          type,
+          aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
+        },
+        opts,
+      );
+    }
+  }
+
+  if (!certificateArn) {
+    const http = new aws.lb.Listener(
+      `${name}-http`,
+      { loadBalancerArn: args.alb.arn, port: 80, protocol: "HTTP", defaultActions: forward },
+      opts,
+    );
+    return { listeners: [http], https: false };
+  }
+  const https = new aws.lb.Listener(
+    `${name}-https`,
+    {
+      loadBalancerArn: args.alb.arn,
+      port: 443,
+      protocol: "HTTPS",
+      sslPolicy: TLS_POLICY,
+      certificateArn,
+      defaultActions: forward,
+    },
+    opts,
+  );
+  const redirect = new aws.lb.Listener(
+    `${name}-http-redirect`,
+    {
+      loadBalancerArn: args.alb.arn,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        {
+          type: "redirect",
+          redirect: { protocol: "HTTPS", port: "443", statusCode: "HTTP_301" },
+        },
+      ],
+    },
+    opts,
+  );
+  return { listeners: [https, redirect], https: true };
+}
+
+/**
+ * Issues an ACM certificate for the domain, validated by the CNAME record ACM asks for in the zone; returns the
+ * ARN once ACM reports it issued, so the HTTPS listener never gets a pending certificate.
+ */
+function issueCertificate(
+  name: string,
+  domainName: string,
+  hostedZoneId: string,
+  opts: pulumi.CustomResourceOptions,
+): pulumi.Output<string> {
+  const certificate = new aws.acm.Certificate(
+    `${name}-certificate`,
+    { domainName, validationMethod: "DNS" },
+    opts,
+  );
+  // One domain, no alternative names: exactly one validation record, known without waiting for outputs.
+  const option = certificate.domainValidationOptions[0];
+  const record = new aws.route53.Record(
+    `${name}-certificate-validation-record`,
+    {
+      zoneId: hostedZoneId,
+      name: option.resourceRecordName,
+      type: option.resourceRecordType,
+      records: [option.resourceRecordValue],
+      ttl: 300,
+      // ACM reuses the same record for every certificate of a name; a replaced certificate must not collide.
+      allowOverwrite: true,
+    },
+    opts,
+  );
+  const validation = new aws.acm.CertificateValidation(
+    `${name}-certificate-validation`,
+    { certificateArn: certificate.arn, validationRecordFqdns: [record.fqdn] },
+    opts,
+  );
+  return validation.certificateArn;
+}
