@@ -1,0 +1,287 @@
+import { randomUUID } from "node:crypto";
+import type { IncomingMessage } from "node:http";
+import { STATUS_CODES } from "node:http";
+import cors from "@fastify/cors";
+import helmet from "@fastify/helmet";
+import underPressure from "@fastify/under-pressure";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  LogController,
+} from "fastify";
+import type { CacheStatus, DocumentSource } from "./cache";
+import { ClientError, DocumentError, type FailureKind } from "./errors";
+import { keyProblem } from "./keys";
+import type { ReadinessState } from "./readiness";
+
+declare module "fastify" {
+  interface FastifyRequest {
+    /** How the document was found, for the request's log line; unset on routes without a document. */
+    cacheStatus: CacheStatus | undefined;
+  }
+}
+
+/** What the app reads from. */
+export interface AppDeps {
+  /** Documents by key (cached, or straight from the store). */
+  readonly documents: DocumentSource;
+  /** Whether S3 is reachable, for /readyz. */
+  readonly readiness: { check(): Promise<ReadinessState> };
+}
+
+/** How the app behaves; every field has the production default. */
+export interface AppOptions {
+  /** Fastify's logger: pino options, or false for none. Defaults to false. */
+  readonly logger?: boolean | Record<string, unknown>;
+  /** Milliseconds a document request may take before it is answered 504. Defaults to 5000. */
+  readonly requestTimeoutMs?: number;
+  /** Milliseconds an idle keep-alive connection stays open; above the ALB's 60 s idle timeout. Defaults to 65000. */
+  readonly keepAliveTimeoutMs?: number;
+  /** `max-age` of documents, in seconds (0 sends `no-cache`). Defaults to 30. */
+  readonly httpMaxAgeS?: number;
+  /** `Retry-After` of 503 answers, in seconds. Defaults to 5. */
+  readonly retryAfterS?: number;
+  /** Proxies between the client and us whose X-Forwarded-For entry is trusted. Defaults to 1 (the ALB). */
+  readonly trustProxyHops?: number;
+  /** Origins allowed by CORS; empty turns CORS off. Defaults to []. */
+  readonly corsOrigins?: readonly string[];
+  /** Shed load (503) when the mean event loop delay passes this many milliseconds; 0 disables. Defaults to 250. */
+  readonly shedEventLoopDelayMs?: number;
+  /** How often the event loop delay is sampled, in milliseconds. Defaults to 500. */
+  readonly shedSampleIntervalMs?: number;
+}
+
+/** The JSON body of every error answer. */
+export interface Problem {
+  /** The HTTP status, repeated for clients that only see the body. */
+  readonly statusCode: number;
+  /** The status's reason phrase. */
+  readonly error: string;
+  /** What happened, without internals. */
+  readonly message: string;
+  /** The request id (the ALB's X-Amzn-Trace-Id when present), to find the request's log line. */
+  readonly requestId: string;
+}
+
+/** What a client is told for each upstream failure: enough to act on, nothing about our internals. */
+const FAILURE_MESSAGE: Readonly<Record<FailureKind, string>> = {
+  timeout: "The document store did not answer in time.",
+  unavailable: "The document store is unavailable; retry later.",
+  denied: "The document store refused the request.",
+  "too-large": "The document is too large to serve.",
+  "invalid-json": "The stored document is not valid JSON.",
+  upstream: "The document store failed.",
+};
+
+/** The longest path segment the router hands to a handler; longer ones get 414 (keys are far shorter). */
+export const MAX_PATH_PARAM_LENGTH = 1024;
+
+/** Request ids we accept from the ALB's X-Amzn-Trace-Id: printable ASCII without spaces, bounded. */
+const TRACE_ID = /^[\x21-\x7e]{1,256}$/;
+
+/** The request id: the ALB's trace id, so our log line and the ALB's access log share it; a UUID otherwise. */
+export function requestIdOf(req: IncomingMessage): string {
+  const header = req.headers["x-amzn-trace-id"];
+  return typeof header === "string" && TRACE_ID.test(header) ? header : randomUUID();
+}
+
+/** Whether an If-None-Match header matches `etag` (weak comparison, as RFC 9110 prescribes for it). */
+export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
+  if (header === undefined) return false;
+  const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag);
+  const target = opaque(etag);
+  return header.split(",").some((candidate) => {
+    const tag = candidate.trim();
+    return tag === "*" || opaque(tag) === target;
+  });
+}
+
+/**
+ * One log line per request, when it completes, with its status, latency and cache outcome: Fastify's default
+ * is two lines (received, completed) without the cache outcome.
+ */
+export class RequestLog extends LogController {
+  override incomingRequest(): void {}
+  override routeNotFound(): void {}
+  override requestCompleted(
+    error: Error | null | undefined,
+    request: FastifyRequest,
+    reply: FastifyReply,
+  ): void {
+    const details = {
+      method: request.method,
+      url: request.url,
+      statusCode: reply.statusCode,
+      ms: Math.round(reply.elapsedTime * 100) / 100,
+      cache: request.cacheStatus,
+      ip: request.ip,
+    };
+    if (error) request.log.error({ ...details, err: error }, "request failed while responding");
+    else request.log.info(details, "request");
+  }
+}
+
+/** Trusts the `hops` nearest proxies (the ALB) and nothing a client wrote further left in X-Forwarded-For. */
+function trustHops(hops: number): (address: string, hop: number) => boolean {
+  return (_address, hop) => hop < hops;
+}
+
+/** Builds the service's Fastify instance (routes, hooks, plugins). Never listens: server.ts and tests do. */
+export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstance {
+  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
+  const httpMaxAgeS = options.httpMaxAgeS ?? 30;
+  const retryAfterS = options.retryAfterS ?? 5;
+  const corsOrigins = options.corsOrigins ?? [];
+  const shedEventLoopDelayMs = options.shedEventLoopDelayMs ?? 250;
+  const documentCacheControl = httpMaxAgeS > 0 ? `public, max-age=${httpMaxAgeS}` : "no-cache";
+
+  const app: FastifyInstance = Fastify({
+    logger: options.logger ?? false,
+    keepAliveTimeout: options.keepAliveTimeoutMs ?? 65_000,
+    // The ALB appends the client's address to X-Forwarded-For; trusting only its hop(s) ignores what clients forge.
+    trustProxy: trustHops(options.trustProxyHops ?? 1),
+    genReqId: requestIdOf,
+    logController: new RequestLog(),
+    // We accept no bodies: GET and HEAD only.
+    bodyLimit: 1024,
+    routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
+    // A malformed (%E0%A4%A) or overlong path never reaches a route; answer it in the same shape as every error.
+    frameworkErrors: (error, request, reply) => {
+      const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+      const message = tooLong ? "The path is too long." : "The path is not valid.";
+      return sendProblem(request as FastifyRequest, reply as FastifyReply, tooLong ? 414 : 400, message);
+    },
+  });
+
+  app.decorateRequest("cacheStatus", undefined);
+
+  app.register(helmet, {
+    // A JSON API renders nothing: forbid every fetch and every framing of its responses.
+    contentSecurityPolicy: {
+      useDefaults: false,
+      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
+    },
+    crossOriginResourcePolicy: { policy: corsOrigins.length > 0 ? "cross-origin" : "same-origin" },
+    frameguard: { action: "deny" },
+  });
+  if (corsOrigins.length > 0) {
+    app.register(cors, { origin: [...corsOrigins], methods: ["GET", "HEAD"], maxAge: 600 });
+  }
+  if (shedEventLoopDelayMs > 0) {
+    app.register(underPressure, {
+      maxEventLoopDelay: shedEventLoopDelayMs,
+      sampleInterval: options.shedSampleIntervalMs ?? 500,
+      retryAfter: retryAfterS,
+    });
+  }
+
+  app.addHook("onRequest", async (request, reply) => {
+    reply.header("x-request-id", request.id);
+  });
+
+  app.setErrorHandler((error: FastifyError | DocumentError | ClientError, request, reply) => {
+    const code = (error as FastifyError).code;
+    if (error instanceof DocumentError) {
+      // Access denied is a deployment fault someone must fix; the others are S3's weather.
+      const level = error.kind === "denied" || error.kind === "upstream" ? "error" : "warn";
+      request.log[level]({ err: error, kind: error.kind }, "document read failed");
+      return sendProblem(request, reply, error.statusCode, FAILURE_MESSAGE[error.kind]);
+    }
+    if (code === "FST_ERR_HANDLER_TIMEOUT") {
+      request.log.warn({ budgetMs: requestTimeoutMs }, "request budget exhausted");
+      return sendProblem(request, reply, 504, FAILURE_MESSAGE.timeout);
+    }
+    const status = error.statusCode ?? 500;
+    if (status >= 400 && status < 500) return sendProblem(request, reply, status, error.message);
+    if (status === 503) return sendProblem(request, reply, 503, "The service is overloaded; retry later.");
+    request.log.error({ err: error }, "unexpected error");
+    return sendProblem(request, reply, 500, "Something went wrong.");
+  });
+
+  app.setNotFoundHandler((request, reply) =>
+    sendProblem(request, reply, 404, `No route for ${request.method} ${request.url.split("?")[0]}.`),
+  );
+
+  function sendProblem(request: FastifyRequest, reply: FastifyReply, statusCode: number, message: string) {
+    const body: Problem = {
+      statusCode,
+      error: STATUS_CODES[statusCode] ?? "Error",
+      message,
+      requestId: request.id,
+    };
+    reply
+      .code(statusCode)
+      .header("x-request-id", request.id)
+      .header("cache-control", "no-store")
+      .header("x-content-type-options", "nosniff")
+      .type("application/json; charset=utf-8");
+    if (statusCode === 503) reply.header("retry-after", String(retryAfterS));
+    return reply.send(body);
+  }
+
+  /** Every method but GET and HEAD on `url` answers 405 with Allow, rather than 404 or a crash. */
+  function onlyGetAndHead(url: string) {
+    const handled = new Set(["GET", "HEAD", ...(corsOrigins.length > 0 ? ["OPTIONS"] : [])]);
+    app.route({
+      method: app.supportedMethods.filter((method) => !handled.has(method)),
+      url,
+      // A 405 needs no body; without this, Fastify parses one first and may answer 415 or 413 instead.
+      exposeHeadRoute: false,
+      handler: (request, reply) => {
+        reply.header("allow", "GET, HEAD");
+        return sendProblem(request, reply, 405, `${request.method} is not allowed; use GET or HEAD.`);
+      },
+    });
+  }
+
+  app.get(
+    "/healthz",
+    { logLevel: "warn", config: { pressureHandler: () => undefined } },
+    async (_request, reply) => {
+      // Liveness for the ALB: never touches S3, and is exempt from load shedding, so a busy task is not killed.
+      reply.header("cache-control", "no-store");
+      return { status: "ok" };
+    },
+  );
+  onlyGetAndHead("/healthz");
+
+  app.get("/readyz", { logLevel: "warn" }, async (request, reply) => {
+    const state = await deps.readiness.check();
+    if (!state.ready) {
+      request.log.warn({ reason: state.reason }, "not ready");
+      return sendProblem(request, reply, 503, "The document store is not reachable.");
+    }
+    reply.header("cache-control", "no-store");
+    return { status: "ready" };
+  });
+  onlyGetAndHead("/readyz");
+
+  app.get<{ Params: { key: string } }>(
+    "/api/:key",
+    {
+      handlerTimeout: requestTimeoutMs,
+      schema: { params: { type: "object", properties: { key: { type: "string" } }, required: ["key"] } },
+    },
+    async (request, reply) => {
+      const { key } = request.params;
+      const problem = keyProblem(key);
+      if (problem) {
+        const shown = key.length > 40 ? `${key.slice(0, 40)}...` : key;
+        throw new ClientError(400, `The key ${JSON.stringify(shown)} ${problem}.`);
+      }
+      const lookup = await deps.documents.lookup(key, request.signal);
+      request.cacheStatus = lookup.cache;
+      const document = lookup.document;
+      if (!document) return sendProblem(request, reply, 404, `No document named ${JSON.stringify(key)}.`);
+      reply.header("etag", document.etag).header("cache-control", documentCacheControl);
+      if (document.lastModified) reply.header("last-modified", document.lastModified.toUTCString());
+      if (ifNoneMatchMatches(request.headers["if-none-match"], document.etag)) return reply.code(304).send();
+      return reply.type("application/json; charset=utf-8").send(document.body);
+    },
+  );
+  onlyGetAndHead("/api/:key");
+
+  return app;
+}
