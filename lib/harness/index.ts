@@ -24,8 +24,13 @@ export { PROJECT_ROOT, projectDefaults, readStackFile, stackConfig } from "./sta
 export interface EvaluateOptions {
   /** Config values (`namespace:key` to string) laid over the stack file, e.g. to test a bad value. */
   overrides?: Record<string, string>;
-  /** The program module to evaluate. Defaults to the project's index.ts. */
+  /** The program module to evaluate. Defaults to index.ts in the project root. */
   programPath?: string;
+  /**
+   * Folder of the Pulumi project (its Pulumi.yaml and stack files), for programs other than the main one,
+   * such as bootstrap/. Defaults to the repository root.
+   */
+  projectRoot?: string;
   /** Give up after this many milliseconds. Defaults to 90 s. */
   timeoutMs?: number;
 }
@@ -45,7 +50,12 @@ const cache = new Map<string, Promise<Evaluation>>();
 
 /** Evaluates the program for `stack` in a fresh process. Memoised by stack and options. */
 export function evaluateStack(stack: string, options: EvaluateOptions = {}): Promise<Evaluation> {
-  const key = JSON.stringify([stack, options.overrides ?? {}, options.programPath ?? ""]);
+  const key = JSON.stringify([
+    stack,
+    options.overrides ?? {},
+    options.programPath ?? "",
+    options.projectRoot ?? "",
+  ]);
   let pending = cache.get(key);
   if (!pending) {
     pending = evaluateInChild(stack, options);
@@ -55,11 +65,12 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
 }
 
 function evaluateInChild(stack: string, options: EvaluateOptions): Promise<Evaluation> {
-  const { project, config } = stackConfig(stack, options.overrides);
-  const programPath = options.programPath ?? path.join(PROJECT_ROOT, "index.ts");
+  const root = options.projectRoot ?? PROJECT_ROOT;
+  const { project, config } = stackConfig(stack, options.overrides, root);
+  const programPath = options.programPath ?? path.join(root, "index.ts");
   return new Promise((resolve, reject) => {
     const child = fork(path.join(__dirname, "worker.ts"), [], {
-      cwd: PROJECT_ROOT,
+      cwd: root,
       execArgv: ["--import", "tsx"],
       stdio: ["ignore", "pipe", "pipe", "ipc"],
     });
