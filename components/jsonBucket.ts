@@ -1,0 +1,412 @@
+/**
+ * The private S3 bucket the service reads its JSON documents from, seeded from the content folder.
+ *
+ * The bucket is private (all four public-access-block flags, ACLs disabled by BucketOwnerEnforced), encrypted by
+ * default (SSE-S3, or SSE-KMS with a key of its own and bucket keys), versioned with noncurrent versions expiring
+ * after N days, and reachable over TLS only (a bucket policy denies `aws:SecureTransport = false`).
+ *
+ * Seeding, decided once for every stack and the local run alike:
+ * - every `*.json` file directly in the content folder becomes the object `keyPrefix + file name` (content/foo.json
+ *   -> documents/foo.json, served as GET /api/foo) with `Content-Type: application/json`;
+ * - each file must be UTF-8 text that parses as JSON, and its name without `.json` must be a valid key
+ *   (`keyProblem` in service/src/keys.ts, the rule the service enforces too);
+ * - hidden entries (starting with '.', e.g. .DS_Store, .gitkeep) and `*.md` notes (content/README.md) are skipped;
+ * - anything else fails: a sub-folder (a key cannot contain '/', so it could never be served), any other file
+ *   (`notes.txt`, `foo.JSON`, `foo.json.bak`: probably a document by mistake, so it is refused, not skipped);
+ * - keys cannot collide: the folder is flat and a key is its file's name;
+ * - an empty folder seeds nothing (documentCount 0) with a warning; a missing folder is an error.
+ * Every problem is collected and reported at once, before anything is registered, so `pulumi preview` fails
+ * with the full list and nothing is deployed.
+ *
+ * Deletion: with `deletionProtection` the bucket, its configuration and its KMS key are retained on destroy (the
+ * bucket stays private, encrypted, versioned and TLS-only) and the bucket is not force-destroyed. The seeded
+ * objects are not retained: the folder is their source of truth, so removing a file must stop it being served;
+ * the replaced version stays recoverable for `noncurrentVersionDays`, and the file stays in git. Without
+ * protection (test) `forceDestroy` lets `pulumi destroy` empty and delete the bucket.
+ */
+import { createHash } from "node:crypto";
+import * as fs from "node:fs";
+import * as path from "node:path";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { keyProblem } from "../service/src/keys";
+import { SCHEMA } from "../stacks/schema";
+import { type CommonArgs, componentProvider } from "./provider";
+
+/** The project root, against which a relative content folder is resolved. */
+const PROJECT_ROOT = path.resolve(__dirname, "..");
+
+/** Encryption choices, as in the `bucketEncryption` config key. */
+export type BucketEncryption = "sse-s3" | "sse-kms";
+const ENCRYPTIONS: readonly string[] = ["sse-s3", "sse-kms"];
+
+/** Days after which an unfinished multipart upload is aborted (its parts are billed until then). */
+export const ABORT_MULTIPART_DAYS = 7;
+
+/** A bucket-name prefix Pulumi's auto-naming can extend (`<name>-bucket-<7 chars>` stays within 63). */
+const BUCKET_NAME_PREFIX = /^[a-z0-9][a-z0-9-]{0,47}$/;
+
+export interface JsonBucketArgs extends CommonArgs {
+  /** Folder of JSON documents, absolute or relative to the project root. Defaults to "content". */
+  contentDir?: string;
+  /** Prefix of every object key: empty, or path segments each ending in '/'. Defaults to "documents/". */
+  keyPrefix?: string;
+  /** Default encryption, "sse-s3" or "sse-kms" (a key of the bucket's own, with bucket keys). Defaults to "sse-s3". */
+  bucketEncryption?: string;
+  /** Days a replaced or deleted document version is kept before it expires. Defaults to 30. */
+  noncurrentVersionDays?: number;
+  /** Keep the bucket, its configuration and key on destroy, and never force-destroy it. Defaults to false. */
+  deletionProtection?: boolean;
+}
+
+/** A content file that passed every check. */
+export interface SeedDocument {
+  /** The document key the service serves it under: the file name without `.json`. */
+  key: string;
+  /** The file name, e.g. `foo.json`. */
+  fileName: string;
+  /** Absolute path of the file. */
+  path: string;
+  /** SHA-256 of the file's bytes, hex: the object is updated whenever it changes. */
+  sha256: string;
+}
+
+/** What `scanContentFolder` found: the documents, and every problem. */
+export interface ContentScan {
+  documents: SeedDocument[];
+  problems: string[];
+}
+
+/** JsonBucketArgs with defaults applied and the content folder read and checked. */
+export interface ResolvedJsonBucketArgs extends CommonArgs {
+  contentDir: string;
+  keyPrefix: string;
+  bucketEncryption: BucketEncryption;
+  noncurrentVersionDays: number;
+  deletionProtection: boolean;
+  documents: SeedDocument[];
+}
+
+// Fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM keeps a BOM in the text, so JSON.parse reports it
+// instead of the service choking on it later.
+const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
+
+/**
+ * Reads the content folder `dir` (shown in messages as `shownAs`) by the rules in this file's header, in file
+ * name order. Reports problems instead of throwing.
+ */
+export function scanContentFolder(dir: string, shownAs: string): ContentScan {
+  const documents: SeedDocument[] = [];
+  const problems: string[] = [];
+  let entries: string[];
+  try {
+    if (!fs.statSync(dir).isDirectory())
+      return { documents, problems: [`content folder "${shownAs}" is not a folder`] };
+    entries = fs.readdirSync(dir).sort();
+  } catch {
+    return { documents, problems: [`content folder "${shownAs}" does not exist`] };
+  }
+  for (const fileName of entries) {
+    if (fileName.startsWith(".")) continue;
+    const full = path.join(dir, fileName);
+    const shown = path.join(shownAs, fileName);
+    let stat: fs.Stats;
+    try {
+      stat = fs.statSync(full);
+    } catch (err) {
+      problems.push(`${shown} cannot be read (${(err as NodeJS.ErrnoException).code})`);
+      continue;
+    }
+    if (stat.isDirectory()) {
+      problems.push(
+        `${shown} is a folder; documents must sit directly in the content folder (a key cannot contain '/')`,
+      );
+      continue;
+    }
+    if (fileName.endsWith(".md")) continue;
+    if (!fileName.endsWith(".json") || !stat.isFile()) {
+      problems.push(
+        `${shown} is not a .json document; the content folder holds *.json documents and *.md notes only`,
+      );
+      continue;
+    }
+    const key = fileName.slice(0, -".json".length);
+    const problem = keyProblem(key);
+    if (problem) problems.push(`${shown}: key "${key}" ${problem}`);
+    let bytes: Buffer;
+    try {
+      bytes = fs.readFileSync(full);
+    } catch (err) {
+      problems.push(`${shown} cannot be read (${(err as NodeJS.ErrnoException).code})`);
+      continue;
+    }
+    let text: string;
+    try {
+      text = utf8.decode(bytes);
+    } catch {
+      problems.push(`${shown} is not UTF-8 text`);
+      continue;
+    }
+    try {
+      JSON.parse(text);
+    } catch (err) {
+      problems.push(`${shown} is not valid JSON: ${(err as Error).message}`);
+      continue;
+    }
+    if (!problem)
+      documents.push({ key, fileName, path: full, sha256: createHash("sha256").update(bytes).digest("hex") });
+  }
+  return { documents, problems };
+}
+
+/** Exported for tests: applies defaults, reads the content folder and reports every problem at once. */
+export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): ResolvedJsonBucketArgs {
+  const contentDir = args.contentDir ?? SCHEMA.contentDir.default;
+  const keyPrefix = args.keyPrefix ?? SCHEMA.keyPrefix.default;
+  const bucketEncryption = args.bucketEncryption ?? SCHEMA.bucketEncryption.default;
+  const noncurrentVersionDays = args.noncurrentVersionDays ?? SCHEMA.noncurrentVersionDays.default;
+  const problems: string[] = [];
+  if (!BUCKET_NAME_PREFIX.test(name)) {
+    problems.push(
+      `name "${name}" cannot start a bucket name; use lower-case letters, digits and '-', starting with a letter or digit, at most 48 characters`,
+    );
+  }
+  if (!(SCHEMA.keyPrefix.pattern as RegExp).test(keyPrefix)) {
+    problems.push(`keyPrefix "${keyPrefix}" is not allowed; use ${SCHEMA.keyPrefix.patternDoc}`);
+  }
+  if (!ENCRYPTIONS.includes(bucketEncryption)) {
+    problems.push(`bucketEncryption "${bucketEncryption}" is not allowed; use "sse-s3" or "sse-kms"`);
+  }
+  const { min = 1, max = 3650 } = SCHEMA.noncurrentVersionDays;
+  if (
+    !Number.isInteger(noncurrentVersionDays) ||
+    noncurrentVersionDays < min ||
+    noncurrentVersionDays > max
+  ) {
+    problems.push(
+      `noncurrentVersionDays ${noncurrentVersionDays} is not allowed; use a whole number from ${min} to ${max}`,
+    );
+  }
+  let documents: SeedDocument[] = [];
+  if (contentDir === "") {
+    problems.push("contentDir is empty; name the folder of JSON documents");
+  } else {
+    const scan = scanContentFolder(path.resolve(PROJECT_ROOT, contentDir), contentDir);
+    documents = scan.documents;
+    problems.push(...scan.problems);
+  }
+  if (problems.length > 0) throw new Error(`JsonBucket: ${problems.join("; ")}`);
+  return {
+    region: args.region,
+    tags: args.tags,
+    contentDir,
+    keyPrefix,
+    bucketEncryption: bucketEncryption as BucketEncryption,
+    noncurrentVersionDays,
+    deletionProtection: args.deletionProtection ?? SCHEMA.deletionProtection.default,
+    documents,
+  };
+}
+
+/** The bucket policy: refuse every request that does not arrive over TLS, whoever makes it. */
+export function tlsOnlyPolicy(bucketArn: string): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Sid: "DenyInsecureTransport",
+        Effect: "Deny",
+        Principal: "*",
+        Action: "s3:*",
+        Resource: [bucketArn, `${bucketArn}/*`],
+        Condition: { Bool: { "aws:SecureTransport": "false" } },
+      },
+    ],
+  };
+}
+
+/**
+ * Exactly what a reader of the documents needs: GetObject under the prefix, ListBucket limited to the prefix
+ * (without ListBucket, S3 answers a missing key with 403 instead of 404; for that check S3 evaluates the
+ * requested key as `s3:prefix`, so the condition still lets missing documents answer 404), and, with SSE-KMS,
+ * Decrypt on the bucket's key through S3 only.
+ */
+export function readPolicy(
+  bucketArn: string,
+  keyPrefix: string,
+  kms?: { keyArn: string; region: string },
+): aws.iam.PolicyDocument {
+  const statements: aws.iam.PolicyStatement[] = [
+    { Sid: "ReadDocuments", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${keyPrefix}*` },
+    {
+      Sid: "ListDocuments",
+      Effect: "Allow",
+      Action: "s3:ListBucket",
+      Resource: bucketArn,
+      Condition: { StringLike: { "s3:prefix": `${keyPrefix}*` } },
+    },
+  ];
+  if (kms) {
+    statements.push({
+      Sid: "DecryptDocuments",
+      Effect: "Allow",
+      Action: "kms:Decrypt",
+      Resource: kms.keyArn,
+      Condition: { StringEquals: { "kms:ViaService": `s3.${kms.region}.amazonaws.com` } },
+    });
+  }
+  return { Version: "2012-10-17", Statement: statements };
+}
+
+/** A private, encrypted, versioned, TLS-only bucket of JSON documents seeded from the content folder. */
+export class JsonBucket extends pulumi.ComponentResource {
+  /** The bucket's name. */
+  readonly bucketName: pulumi.Output<string>;
+  /** The bucket's ARN. */
+  readonly bucketArn: pulumi.Output<string>;
+  /** Prefix of every document's object key (the service's KEY_PREFIX). */
+  readonly keyPrefix: string;
+  /** Number of documents seeded from the content folder. */
+  readonly documentCount: number;
+  /** Object keys of the seeded documents, in file name order. */
+  readonly documentKeys: string[];
+  /** ARN of the bucket's KMS key; undefined with SSE-S3. */
+  readonly kmsKeyArn: pulumi.Output<string> | undefined;
+  /** Read access to the documents, for the service's task role (`aws.iam.RolePolicy`'s `policy` takes it). */
+  readonly readPolicy: pulumi.Output<aws.iam.PolicyDocument>;
+
+  constructor(name: string, args: JsonBucketArgs, opts?: pulumi.ComponentResourceOptions) {
+    // Validate (and read every content file) before registering anything: a bad document leaves nothing behind.
+    const resolved = resolveJsonBucketArgs(name, args);
+    super("ecs-json-api:storage:JsonBucket", name, {}, opts);
+    const provider = componentProvider(this, name, "JsonBucket", resolved);
+    const child = { parent: this, provider };
+    // Everything that keeps a retained bucket safe and readable is retained with it.
+    const kept = { ...child, retainOnDelete: resolved.deletionProtection };
+
+    const key =
+      resolved.bucketEncryption === "sse-kms"
+        ? new aws.kms.Key(
+            `${name}-key`,
+            {
+              description: `Encrypts the objects of the ${name} documents bucket`,
+              enableKeyRotation: true,
+              deletionWindowInDays: resolved.deletionProtection ? 30 : 7,
+            },
+            kept,
+          )
+        : undefined;
+
+    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !resolved.deletionProtection }, kept);
+    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
+      `${name}-public-access-block`,
+      {
+        bucket: bucket.id,
+        blockPublicAcls: true,
+        blockPublicPolicy: true,
+        ignorePublicAcls: true,
+        restrictPublicBuckets: true,
+      },
+      kept,
+    );
+    const ownership = new aws.s3.BucketOwnershipControls(
+      `${name}-ownership`,
+      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
+      kept,
+    );
+    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
+      `${name}-encryption`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            applyServerSideEncryptionByDefault: key
+              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }
+              : { sseAlgorithm: "AES256" },
+            // One data key per bucket instead of per object: far fewer (billed) KMS calls.
+            ...(key ? { bucketKeyEnabled: true } : {}),
+            // Customer-provided keys would make objects the service cannot read.
+            blockedEncryptionTypes: ["SSE-C"],
+          },
+        ],
+      },
+      kept,
+    );
+    const versioning = new aws.s3.BucketVersioning(
+      `${name}-versioning`,
+      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+      kept,
+    );
+    new aws.s3.BucketLifecycleConfiguration(
+      `${name}-lifecycle`,
+      {
+        bucket: bucket.id,
+        rules: [
+          {
+            id: "expire-noncurrent-versions",
+            status: "Enabled",
+            filter: {},
+            noncurrentVersionExpiration: { noncurrentDays: resolved.noncurrentVersionDays },
+            // A delete marker with no versions left behind it only clutters listings.
+            expiration: { expiredObjectDeleteMarker: true },
+          },
+          {
+            id: "abort-incomplete-multipart-uploads",
+            status: "Enabled",
+            filter: {},
+            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS },
+          },
+        ],
+      },
+      // Noncurrent-version rules are rejected until versioning is on.
+      { ...kept, dependsOn: [versioning] },
+    );
+    new aws.s3.BucketPolicy(
+      `${name}-policy`,
+      { bucket: bucket.id, policy: pulumi.jsonStringify(bucket.arn.apply(tlsOnlyPolicy)) },
+      // S3 rejects concurrent policy and public-access-block changes (OperationAborted): one after the other.
+      { ...kept, dependsOn: [publicAccessBlock] },
+    );
+
+    for (const doc of resolved.documents) {
+      new aws.s3.BucketObjectv2(
+        `${name}-doc-${doc.key}`,
+        {
+          bucket: bucket.id,
+          key: `${resolved.keyPrefix}${doc.fileName}`,
+          source: new pulumi.asset.FileAsset(doc.path),
+          // etag cannot detect changes under SSE-KMS; a hash of the validated bytes works for both.
+          sourceHash: doc.sha256,
+          contentType: "application/json",
+        },
+        // Written only once the bucket encrypts with the right key and keeps versions.
+        { ...child, dependsOn: [ownership, encryption, versioning] },
+      );
+    }
+    if (resolved.documents.length === 0) {
+      pulumi.log.warn(`${resolved.contentDir} holds no *.json documents; the bucket starts empty`, this);
+    }
+
+    this.bucketName = bucket.bucket;
+    this.bucketArn = bucket.arn;
+    this.keyPrefix = resolved.keyPrefix;
+    this.documentCount = resolved.documents.length;
+    this.documentKeys = resolved.documents.map((d) => `${resolved.keyPrefix}${d.fileName}`);
+    this.kmsKeyArn = key?.arn;
+    this.readPolicy = pulumi
+      .all([bucket.arn, key?.arn])
+      .apply(([arn, keyArn]) =>
+        readPolicy(arn, resolved.keyPrefix, keyArn ? { keyArn, region: resolved.region } : undefined),
+      );
+
+    this.registerOutputs({
+      bucketName: this.bucketName,
+      bucketArn: this.bucketArn,
+      keyPrefix: this.keyPrefix,
+      documentCount: this.documentCount,
+      documentKeys: this.documentKeys,
+      kmsKeyArn: this.kmsKeyArn,
+      readPolicy: this.readPolicy,
+    });
+  }
+}
