@@ -95,7 +95,7 @@ export function createServiceRoles(
   );
   const taskPolicy = new aws.iam.RolePolicy(
     `${name}-task-bucket-read`,
-    { role: taskRole.id, policy: pulumi.jsonStringify(args.bucketReadPolicy) },
+    { role: taskRole.name, policy: pulumi.jsonStringify(args.bucketReadPolicy) },
     opts,
   );
 
@@ -110,7 +110,7 @@ export function createServiceRoles(
   const executionPolicy = new aws.iam.RolePolicy(
     `${name}-execution-pull-and-log`,
     {
-      role: executionRole.id,
+      role: executionRole.name,
       policy: pulumi
         .all([args.imageRef, args.logGroupArn])
         .apply(([imageRef, logGroupArn]) => JSON.stringify(executionRolePolicy(imageRef, logGroupArn))),
