@@ -43,6 +43,12 @@ const ENCRYPTIONS: readonly string[] = ["sse-s3", "sse-kms"];
 /** Days after which an unfinished multipart upload is aborted (its parts are billed until then). */
 export const ABORT_MULTIPART_DAYS = 7;
 
+/**
+ * The service's default MAX_DOCUMENT_BYTES (service/src/config.ts): it answers 502 for anything larger, so a
+ * larger file is refused here rather than deployed unservable.
+ */
+export const DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576;
+
 /** A bucket-name prefix Pulumi's auto-naming can extend (`<name>-bucket-<7 chars>` stays within 63). */
 const BUCKET_NAME_PREFIX = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
@@ -57,6 +63,8 @@ export interface JsonBucketArgs extends CommonArgs {
   noncurrentVersionDays?: number;
   /** Keep the bucket, its configuration and key on destroy, and never force-destroy it. Defaults to false. */
   deletionProtection?: boolean;
+  /** Largest document in bytes, the service's MAX_DOCUMENT_BYTES; larger files are refused. Defaults to 1048576. */
+  maxDocumentBytes?: number;
 }
 
 /** A content file that passed every check. */
@@ -84,6 +92,7 @@ export interface ResolvedJsonBucketArgs extends CommonArgs {
   bucketEncryption: BucketEncryption;
   noncurrentVersionDays: number;
   deletionProtection: boolean;
+  maxDocumentBytes: number;
   documents: SeedDocument[];
 }
 
@@ -93,9 +102,13 @@ const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
 
 /**
  * Reads the content folder `dir` (shown in messages as `shownAs`) by the rules in this file's header, in file
- * name order. Reports problems instead of throwing.
+ * name order, refusing files over `maxBytes`. Reports problems instead of throwing.
  */
-export function scanContentFolder(dir: string, shownAs: string): ContentScan {
+export function scanContentFolder(
+  dir: string,
+  shownAs: string,
+  maxBytes = DEFAULT_MAX_DOCUMENT_BYTES,
+): ContentScan {
   const documents: SeedDocument[] = [];
   const problems: string[] = [];
   let entries: string[];
@@ -133,6 +146,12 @@ export function scanContentFolder(dir: string, shownAs: string): ContentScan {
     const key = fileName.slice(0, -".json".length);
     const problem = keyProblem(key);
     if (problem) problems.push(`${shown}: key "${key}" ${problem}`);
+    if (stat.size > maxBytes) {
+      problems.push(
+        `${shown} is ${stat.size} bytes; the service serves documents of at most ${maxBytes} bytes (MAX_DOCUMENT_BYTES)`,
+      );
+      continue;
+    }
     let bytes: Buffer;
     try {
       bytes = fs.readFileSync(full);
@@ -187,11 +206,23 @@ export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): Resol
       `noncurrentVersionDays ${noncurrentVersionDays} is not allowed; use a whole number from ${min} to ${max}`,
     );
   }
+  const maxDocumentBytes = args.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
+  const maxValid = Number.isInteger(maxDocumentBytes) && maxDocumentBytes >= 1;
+  if (!maxValid) {
+    problems.push(
+      `maxDocumentBytes ${maxDocumentBytes} is not allowed; use a whole number of bytes, at least 1`,
+    );
+  }
   let documents: SeedDocument[] = [];
   if (contentDir === "") {
     problems.push("contentDir is empty; name the folder of JSON documents");
   } else {
-    const scan = scanContentFolder(path.resolve(PROJECT_ROOT, contentDir), contentDir);
+    const scan = scanContentFolder(
+      path.resolve(PROJECT_ROOT, contentDir),
+      contentDir,
+      // With an invalid limit, still report every other content problem.
+      maxValid ? maxDocumentBytes : Number.POSITIVE_INFINITY,
+    );
     documents = scan.documents;
     problems.push(...scan.problems);
   }
@@ -204,6 +235,7 @@ export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): Resol
     bucketEncryption: bucketEncryption as BucketEncryption,
     noncurrentVersionDays,
     deletionProtection: args.deletionProtection ?? SCHEMA.deletionProtection.default,
+    maxDocumentBytes,
     documents,
   };
 }

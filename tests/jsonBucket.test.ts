@@ -10,6 +10,7 @@ import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
 import {
+  DEFAULT_MAX_DOCUMENT_BYTES,
   JsonBucket,
   type JsonBucketArgs,
   resolveJsonBucketArgs,
@@ -122,6 +123,12 @@ describe("JsonBucket", () => {
         "documents",
         { noncurrentVersionDays: 1.5 },
         "noncurrentVersionDays 1.5 is not allowed; use a whole number from 1 to 3650",
+      ],
+      [
+        "a zero document size limit",
+        "documents",
+        { maxDocumentBytes: 0 },
+        "maxDocumentBytes 0 is not allowed; use a whole number of bytes, at least 1",
       ],
       [
         "an empty content folder name",
@@ -279,6 +286,20 @@ describe("JsonBucket", () => {
         assert.deepEqual(scan.documents, []);
       });
     }
+
+    it("refuses a document larger than the service serves (MAX_DOCUMENT_BYTES) and accepts one at the limit", () => {
+      const dir = folder({ "big.json": `"${"x".repeat(8)}"`, "fits.json": `"${"x".repeat(7)}"` });
+      const scan = scanContentFolder(dir, "content", 9);
+      assert.deepEqual(scan.problems, [
+        "content/big.json is 10 bytes; the service serves documents of at most 9 bytes (MAX_DOCUMENT_BYTES)",
+      ]);
+      assert.deepEqual(
+        scan.documents.map((d) => d.key),
+        ["fits"],
+      );
+      assert.equal(DEFAULT_MAX_DOCUMENT_BYTES, 1_048_576);
+      assert.equal(resolveJsonBucketArgs("documents", COMMON).maxDocumentBytes, DEFAULT_MAX_DOCUMENT_BYTES);
+    });
 
     it("reports a badly named file that is also broken JSON twice, and every file's problems in name order", () => {
       const scan = scanContentFolder(
