@@ -6,6 +6,10 @@
  *   to this one log group. AWS's managed AmazonECSTaskExecutionRolePolicy would also do, but it grants
  *   `Resource: "*"` (every repository and log group in the account); the scoped inline policy grants exactly
  *   what this task needs, and both resources are known here.
+ *
+ * On EC2 the agent pulls from ECR with the execution role, but the Docker awslogs driver authenticates with
+ * the container instance's role unless the agent runs with ECS_ENABLE_AWSLOGS_EXECUTIONROLE_OVERRIDE=true; the
+ * instance role therefore keeps its own log permissions (AmazonEC2ContainerServiceforEC2Role).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";

@@ -1,0 +1,91 @@
+/**
+ * Task-level autoscaling: an Application Auto Scaling target on the service's desired count, and two
+ * target-tracking policies, on average CPU and on ALB requests per task. Whichever asks for more tasks wins;
+ * scale-in happens only when both allow it. The cluster's capacity provider scales the instances to fit the
+ * tasks, which makes the two levels: tasks follow load, instances follow task placement.
+ */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+
+/**
+ * Scale out within a minute of a breach; scale in only after five quiet minutes, so a burst does not make
+ * tasks flap (target tracking already scales in more cautiously than out).
+ */
+export const COOLDOWNS = { scaleOutCooldown: 60, scaleInCooldown: 300 } as const;
+
+/** What the scaling is built from. */
+export interface TaskScalingArgs {
+  /** The ECS cluster's name. */
+  clusterName: pulumi.Input<string>;
+  /** The ECS service's name. */
+  serviceName: pulumi.Input<string>;
+  /** Fewest tasks. */
+  minTasks: number;
+  /** Most tasks. */
+  maxTasks: number;
+  /** Average service CPU to track, in percent. */
+  cpuTargetPercent: number;
+  /** ALB requests per task per minute to track. */
+  requestsPerTarget: number;
+  /** The ALB's ARN suffix (`app/<name>/<id>`). */
+  albArnSuffix: pulumi.Input<string>;
+  /** The target group's ARN suffix (`targetgroup/<name>/<id>`). */
+  targetGroupArnSuffix: pulumi.Input<string>;
+  /** Listeners sending the target group traffic; the request-count metric exists only once one does. */
+  listeners: pulumi.Resource[];
+}
+
+/** Creates the scalable target and both policies. */
+export function createTaskScaling(
+  name: string,
+  args: TaskScalingArgs,
+  opts: pulumi.CustomResourceOptions,
+): { target: aws.appautoscaling.Target; policies: aws.appautoscaling.Policy[] } {
+  const target = new aws.appautoscaling.Target(
+    `${name}-scaling`,
+    {
+      serviceNamespace: "ecs",
+      scalableDimension: "ecs:service:DesiredCount",
+      resourceId: pulumi.interpolate`service/${args.clusterName}/${args.serviceName}`,
+      minCapacity: args.minTasks,
+      maxCapacity: args.maxTasks,
+    },
+    opts,
+  );
+  const scalable = {
+    serviceNamespace: target.serviceNamespace,
+    scalableDimension: target.scalableDimension,
+    resourceId: target.resourceId,
+  };
+  const onCpu = new aws.appautoscaling.Policy(
+    `${name}-scale-on-cpu`,
+    {
+      policyType: "TargetTrackingScaling",
+      ...scalable,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageCPUUtilization" },
+        targetValue: args.cpuTargetPercent,
+        ...COOLDOWNS,
+      },
+    },
+    opts,
+  );
+  const onRequests = new aws.appautoscaling.Policy(
+    `${name}-scale-on-requests`,
+    {
+      policyType: "TargetTrackingScaling",
+      ...scalable,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: {
+          predefinedMetricType: "ALBRequestCountPerTarget",
+          // The metric's dimensions: which load balancer and which of its target groups.
+          resourceLabel: pulumi.interpolate`${args.albArnSuffix}/${args.targetGroupArnSuffix}`,
+        },
+        targetValue: args.requestsPerTarget,
+        ...COOLDOWNS,
+      },
+    },
+    { ...opts, dependsOn: args.listeners },
+  );
+  return { target, policies: [onCpu, onRequests] };
+}
