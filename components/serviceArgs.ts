@@ -200,6 +200,12 @@ export function resolveServiceArgs(args: LoadBalancedServiceArgs): ResolvedServi
       `domainName = "${domainName}" needs hostedZoneId (for a DNS-validated certificate) or certificateArn`,
     );
   }
+  // Known only when given as a plain list (an Output is checked by AWS): an ALB needs two AZs' subnets.
+  if (Array.isArray(args.publicSubnetIds) && args.publicSubnetIds.length < 2) {
+    problems.push(
+      `publicSubnetIds has ${args.publicSubnetIds.length}; an ALB needs subnets in at least two Availability Zones`,
+    );
+  }
   const instance = instanceTypeInfo(args.instanceType);
   if (!instance) {
     problems.push(

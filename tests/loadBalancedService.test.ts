@@ -927,6 +927,13 @@ describe("LoadBalancedService", () => {
       });
     });
 
+    it("refuses fewer than two public subnets, which an ALB cannot span", () => {
+      assert.throws(() => resolveServiceArgs({ ...BASE, publicSubnetIds: ["subnet-public-a"] }), {
+        message:
+          "LoadBalancedService: publicSubnetIds has 1; an ALB needs subnets in at least two Availability Zones",
+      });
+    });
+
     it("refuses an instance type it cannot size tasks for", () => {
       assert.throws(
         () => resolveServiceArgs({ ...BASE, instanceType: "x1.tiny" }),
