@@ -176,10 +176,11 @@ export function resolveServiceArgs(args: LoadBalancedServiceArgs): ResolvedServi
   if (!(LOG_LEVELS as readonly string[]).includes(logLevel)) {
     problems.push(`logLevel = "${logLevel}" is not allowed; expected one of ${LOG_LEVELS.join(", ")}`);
   }
-  // ECS caps stopTimeout at 120 s, and stopTimeout is the drain budget plus 10 s.
+  // stopTimeout is the drain budget plus 10 s; 120 s is Fargate's ceiling and already holds every deploy and
+  // scale-in that long per task, so the EC2 tasks here stay within it too.
   if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 1000 || shutdownTimeoutMs > 110_000) {
     problems.push(
-      `shutdownTimeoutMs = ${shutdownTimeoutMs} is not allowed; expected a whole number from 1000 to 110000 (ECS stops a container at most 120 s after SIGTERM)`,
+      `shutdownTimeoutMs = ${shutdownTimeoutMs} is not allowed; expected a whole number from 1000 to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s)`,
     );
   }
   if (minTasks > maxTasks) problems.push(`maxTasks = ${maxTasks} is below minTasks = ${minTasks}`);
