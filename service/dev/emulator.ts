@@ -55,9 +55,8 @@ export async function startEmulator(options: EmulatorOptions): Promise<Emulator>
     attemptTimeoutMs: 5000,
     maxAttempts: 1,
     maxSockets: 50,
+    credentials: EMULATOR_CREDENTIALS,
   });
-  // The SDK's default chain would read the credentials from the environment; the emulator's are fixed.
-  client.config.credentials = async () => EMULATOR_CREDENTIALS;
   let closed = false;
   return {
     endpoint,

@@ -98,6 +98,9 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
   });
 }
 
+/** Health and readiness probes, logged at debug level. */
+const PROBES = new Set(["/healthz", "/readyz"]);
+
 /**
  * One log line per request, when it completes, with its status, latency and cache outcome: Fastify's default
  * is two lines (received, completed) without the cache outcome.
@@ -119,6 +122,8 @@ export class RequestLog extends LogController {
       ip: request.ip,
     };
     if (error) request.log.error({ ...details, err: error }, "request failed while responding");
+    // The ALB and ECS probe every few seconds: their lines would drown the traffic's.
+    else if (PROBES.has(request.routeOptions.url ?? "")) request.log.debug(details, "request");
     else request.log.info(details, "request");
   }
 }
@@ -181,6 +186,16 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     reply.header("x-request-id", request.id);
   });
 
+  // On shutdown, Node closes idle keep-alive connections, but a connection whose request is still in flight would
+  // stay open, idle, until keepAliveTimeout (65 s), far past ECS's stop timeout: tell its client to hang up.
+  let closing = false;
+  app.addHook("preClose", async () => {
+    closing = true;
+  });
+  app.addHook("onSend", async (_request, reply) => {
+    if (closing) reply.header("connection", "close");
+  });
+
   app.setErrorHandler((error: FastifyError | DocumentError | ClientError, request, reply) => {
     const code = (error as FastifyError).code;
     if (error instanceof DocumentError) {
@@ -224,30 +239,27 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
   /** Every method but GET and HEAD on `url` answers 405 with Allow, rather than 404 or a crash. */
   function onlyGetAndHead(url: string) {
     const handled = new Set(["GET", "HEAD", ...(corsOrigins.length > 0 ? ["OPTIONS"] : [])]);
+    const notAllowed = async (request: FastifyRequest, reply: FastifyReply) => {
+      reply.header("allow", "GET, HEAD");
+      return sendProblem(request, reply, 405, `${request.method} is not allowed; use GET or HEAD.`);
+    };
     app.route({
       method: app.supportedMethods.filter((method) => !handled.has(method)),
       url,
-      // A 405 needs no body; without this, Fastify parses one first and may answer 415 or 413 instead.
-      exposeHeadRoute: false,
-      handler: (request, reply) => {
-        reply.header("allow", "GET, HEAD");
-        return sendProblem(request, reply, 405, `${request.method} is not allowed; use GET or HEAD.`);
-      },
+      // Answer in onRequest, before Fastify reads a body: otherwise a body would get 415 or 413 instead of 405.
+      onRequest: notAllowed,
+      handler: notAllowed,
     });
   }
 
-  app.get(
-    "/healthz",
-    { logLevel: "warn", config: { pressureHandler: () => undefined } },
-    async (_request, reply) => {
-      // Liveness for the ALB: never touches S3, and is exempt from load shedding, so a busy task is not killed.
-      reply.header("cache-control", "no-store");
-      return { status: "ok" };
-    },
-  );
+  app.get("/healthz", { config: { pressureHandler: () => undefined } }, async (_request, reply) => {
+    // Liveness for the ALB: never touches S3, and is exempt from load shedding, so a busy task is not killed.
+    reply.header("cache-control", "no-store");
+    return { status: "ok" };
+  });
   onlyGetAndHead("/healthz");
 
-  app.get("/readyz", { logLevel: "warn" }, async (request, reply) => {
+  app.get("/readyz", async (request, reply) => {
     const state = await deps.readiness.check();
     if (!state.ready) {
       request.log.warn({ reason: state.reason }, "not ready");

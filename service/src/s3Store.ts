@@ -1,11 +1,6 @@
 import { createHash } from "node:crypto";
 import { addAbortSignal, Readable } from "node:stream";
-import {
-  GetObjectCommand,
-  type GetObjectCommandOutput,
-  HeadObjectCommand,
-  S3Client,
-} from "@aws-sdk/client-s3";
+import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { DocumentError } from "./errors";
 import type { DocumentStore, ReadOptions, ReadResult } from "./store";
 
@@ -23,6 +18,8 @@ export interface S3ClientOptions {
   readonly maxAttempts: number;
   /** Concurrent sockets to S3. */
   readonly maxSockets: number;
+  /** Fixed credentials (the emulator's). Defaults to the SDK's chain: environment, then the ECS task role. */
+  readonly credentials?: { readonly accessKeyId: string; readonly secretAccessKey: string };
 }
 
 /** An S3 client whose every request is bounded in time, so a slow S3 becomes a 504 rather than a hung request. */
@@ -34,6 +31,7 @@ export function createS3Client(options: S3ClientOptions): S3Client {
     endpoint: options.endpoint,
     // Emulators and most non-AWS S3s do not resolve virtual-hosted bucket names (bucket.localhost).
     forcePathStyle: custom,
+    credentials: options.credentials,
     maxAttempts: options.maxAttempts,
     // Without throwOnRequestTimeout the SDK only logs a warning when requestTimeout passes and keeps waiting.
     requestHandler: {
@@ -160,16 +158,20 @@ export class S3DocumentStore implements DocumentStore {
   }
 
   async probe(signal?: AbortSignal): Promise<void> {
-    // A key starting with "." can never be a document key, so this probe never reads a real document.
+    // A key starting with "." can never be a document key, so this probe never reads a real document. A GET, not
+    // a HEAD: only a GET's error body tells a missing key (S3 answers, we are ready) from a missing bucket.
     const objectKey = `${this.#options.keyPrefix}.readyz`;
     try {
-      await this.#client.send(new HeadObjectCommand({ Bucket: this.#options.bucket, Key: objectKey }), {
-        abortSignal: signal,
-      });
+      const output = await this.#client.send(
+        new GetObjectCommand({ Bucket: this.#options.bucket, Key: objectKey }),
+        {
+          abortSignal: signal,
+        },
+      );
+      (output.Body as Readable | undefined)?.destroy?.();
     } catch (error) {
-      // 404: S3 answered and we may list the bucket; that is all readiness asks.
-      if (httpStatusOf(error) === 404) return;
-      throw classifyS3Error(error, `HeadObject s3://${this.#options.bucket}/${objectKey}`);
+      if (httpStatusOf(error) === 404 && (error as SdkErrorShape).name === "NoSuchKey") return;
+      throw classifyS3Error(error, `GetObject s3://${this.#options.bucket}/${objectKey}`);
     }
   }
 }

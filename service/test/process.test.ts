@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { type ChildProcess, spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { Agent } from "node:http";
+import { join } from "node:path";
+import { setTimeout as sleep } from "node:timers/promises";
+import { EMULATOR_CREDENTIALS, type Emulator, startEmulator, uploadContent } from "../dev/emulator";
+import { httpGet } from "./helpers/http";
+import { S3Proxy } from "./helpers/s3Proxy";
+
+/**
+ * The built entry points as the container runs them: `node dist/server.js` and `node dist/healthcheck.js`, in
+ * child processes, on the Node that runs the tests (so the Node 24 run covers them on 24).
+ */
+
+const SERVICE_DIR = join(__dirname, "..");
+const SERVER = join(SERVICE_DIR, "dist", "server.js");
+const HEALTHCHECK = join(SERVICE_DIR, "dist", "healthcheck.js");
+
+/** A child process's outcome. */
+interface Exit {
+  readonly code: number | null;
+  readonly signal: NodeJS.Signals | null;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+/** A started `node dist/server.js`. */
+interface Child {
+  readonly process: ChildProcess;
+  /** Its URL, read from its "Server listening" log line. */
+  readonly url: string;
+  readonly exited: Promise<Exit>;
+}
+
+function run(file: string, env: NodeJS.ProcessEnv): { process: ChildProcess; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [file], {
+    cwd: SERVICE_DIR,
+    env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let stdout = "";
+  let stderr = "";
+  child.stdout?.on("data", (chunk) => {
+    stdout += chunk;
+  });
+  child.stderr?.on("data", (chunk) => {
+    stderr += chunk;
+  });
+  const exited = new Promise<Exit>((resolve) =>
+    child.on("exit", (code, signal) => resolve({ code, signal, stdout, stderr })),
+  );
+  return { process: child, exited };
+}
+
+/** Starts the server and waits for its listening line. */
+async function startChild(env: NodeJS.ProcessEnv): Promise<Child> {
+  const { process: child, exited } = run(SERVER, env);
+  const url = await new Promise<string>((resolve, reject) => {
+    let buffered = "";
+    child.stdout?.on("data", (chunk) => {
+      buffered += chunk;
+      const match = /"msg":"Server listening at (http:\/\/[^"]+)"/.exec(buffered);
+      if (match) resolve(match[1]);
+    });
+    void exited.then((exit) => reject(new Error(`the server exited early: ${exit.code} ${exit.stderr}`)));
+  });
+  return { process: child, url, exited };
+}
+
+describe("the built server process", () => {
+  let emulator: Emulator;
+  let proxy: S3Proxy;
+  const children: ChildProcess[] = [];
+
+  before(async () => {
+    if (!existsSync(SERVER) || !existsSync(HEALTHCHECK)) {
+      assert.fail(`${SERVER} or ${HEALTHCHECK} is missing: run npm run build first (npm test does)`);
+    }
+    emulator = await startEmulator({ buckets: ["docs"] });
+    await uploadContent(emulator.client, "docs", "");
+    proxy = await S3Proxy.start(emulator.endpoint);
+  });
+  after(async () => {
+    for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
+    await proxy.close();
+    await emulator.close();
+  });
+
+  const serverEnv = () => ({
+    BUCKET_NAME: "docs",
+    AWS_ENDPOINT_URL_S3: proxy.endpoint,
+    AWS_ACCESS_KEY_ID: EMULATOR_CREDENTIALS.accessKeyId,
+    AWS_SECRET_ACCESS_KEY: EMULATOR_CREDENTIALS.secretAccessKey,
+    HOST: "127.0.0.1",
+    PORT: "0",
+  });
+
+  it("exits 1 with one line naming the variable when the environment is invalid", async () => {
+    const { exited } = run(SERVER, { AWS_REGION: "eu-west-1", PORT: "99999" });
+    const exit = await exited;
+    assert.equal(exit.code, 1);
+    assert.equal(
+      exit.stderr,
+      "Invalid environment: BUCKET_NAME is required (an S3 bucket name (3-63 lowercase letters, digits, '.' and '-')); " +
+        'PORT must be an integer from 0 to 65535 (got "99999")\n',
+    );
+  });
+
+  it("logs JSON lines, one per request, with the status, latency and cache outcome", async () => {
+    const child = await startChild(serverEnv());
+    children.push(child.process);
+    await httpGet(child.url, "/api/foo");
+    await httpGet(child.url, "/api/foo");
+    child.process.kill("SIGTERM");
+    const exit = await child.exited;
+    const lines = exit.stdout
+      .trim()
+      .split("\n")
+      .map((line) => JSON.parse(line));
+    const requests = lines.filter((line) => line.msg === "request");
+    assert.deepEqual(
+      requests.map((line) => [line.level, line.method, line.url, line.statusCode, line.cache]),
+      [
+        ["info", "GET", "/api/foo", 200, "miss"],
+        ["info", "GET", "/api/foo", 200, "hit"],
+      ],
+    );
+    for (const line of requests) {
+      assert.equal(typeof line.ms, "number");
+      assert.equal(typeof line.reqId, "string");
+    }
+  });
+
+  it("on SIGTERM finishes the request in flight, refuses new work and exits 0", async () => {
+    const child = await startChild(serverEnv());
+    children.push(child.process);
+    proxy.delayMs = 1000;
+    try {
+      const agent = new Agent({ keepAlive: true });
+      const inFlight = httpGet(child.url, "/api/bar", { agent });
+      await sleep(300);
+      child.process.kill("SIGTERM");
+      await sleep(200);
+      await assert.rejects(httpGet(child.url, "/healthz"), { code: "ECONNREFUSED" });
+      const answer = await inFlight;
+      assert.equal(answer.status, 200);
+      assert.deepEqual(JSON.parse(answer.body), { greeting: "I am the Bar", items: [1, 2, 3] });
+      const started = performance.now();
+      const exit = await child.exited;
+      agent.destroy();
+      assert.equal(exit.code, 0, exit.stderr);
+      // A keep-alive connection must not hold the process until KEEP_ALIVE_TIMEOUT_MS (65 s).
+      assert.ok(performance.now() - started < 10_000);
+      assert.match(exit.stdout, /"signal":"SIGTERM","msg":"shutting down"/);
+    } finally {
+      proxy.delayMs = 0;
+    }
+  });
+
+  it("has a health check script that exits 0 while the server is up and 1 once it is gone", async () => {
+    const child = await startChild(serverEnv());
+    children.push(child.process);
+    const port = new URL(child.url).port;
+    const up = await run(HEALTHCHECK, { PORT: port }).exited;
+    child.process.kill("SIGTERM");
+    await child.exited;
+    const down = await run(HEALTHCHECK, { PORT: port }).exited;
+    assert.equal(up.code, 0);
+    assert.equal(down.code, 1);
+  });
+});
