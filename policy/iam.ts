@@ -180,7 +180,7 @@ export const trustMatchesUse: StackValidationPolicy = {
     for (const role of resourcesOf(args, aws.iam.Role)) {
       const uses = usesOf(args, role);
       if (uses.length === 0) continue;
-      const needed = [...new Set(uses.map((u) => u.service))];
+      const needed = [...new Set(uses.map((u) => u.service))].sort();
       if (needed.length > 1) {
         report(`${role.name}: used by ${needed.join(" and ")}; give each service its own role`, role.urn);
         continue;
