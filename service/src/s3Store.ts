@@ -92,6 +92,8 @@ export function classifyS3Error(error: unknown, action: string): DocumentError {
   const detail = `${action}: ${name}${status ? ` (HTTP ${status})` : ""}: ${shape.message ?? String(error)}`;
   const cause = { cause: error };
   if (name === "TimeoutError" || name === "AbortError") return new DocumentError("timeout", detail, cause);
+  // No credentials at all (no task role, no environment): a deployment fault for a human, like AccessDenied.
+  if (name === "CredentialsProviderError") return new DocumentError("denied", detail, cause);
   // No HTTP status: the request never got an answer (refused, reset, DNS): S3 is unreachable from here.
   if (status === undefined) return new DocumentError("unavailable", detail, cause);
   if (THROTTLED.has(name) || status === 429 || status >= 500)

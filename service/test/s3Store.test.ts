@@ -207,6 +207,11 @@ describe("classifyS3Error", () => {
     ["a 429", Object.assign(new Error("t"), { name: "TooManyRequests", ...meta(429) }), "unavailable"],
     ["a 403 AccessDenied", Object.assign(new Error("d"), { name: "AccessDenied", ...meta(403) }), "denied"],
     ["a 400 ExpiredToken", Object.assign(new Error("e"), { name: "ExpiredToken", ...meta(400) }), "denied"],
+    [
+      "a CredentialsProviderError",
+      Object.assign(new Error("c"), { name: "CredentialsProviderError" }),
+      "denied",
+    ],
     ["a 404 NoSuchBucket", Object.assign(new Error("b"), { name: "NoSuchBucket", ...meta(404) }), "upstream"],
     [
       "a 400 InvalidRequest",

