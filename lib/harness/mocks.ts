@@ -80,7 +80,8 @@ const OUTPUTS: Record<string, OutputFiller> = {
     defaultSecurityGroupId: `sg-default-${shortHash(name)}`,
   }),
   "aws:ec2/securityGroup:SecurityGroup": (name) => ({ id: `sg-${shortHash(name)}` }),
-  "aws:ec2/launchTemplate:LaunchTemplate": (_name, inputs) => ({
+  "aws:ec2/launchTemplate:LaunchTemplate": (name, inputs) => ({
+    id: `lt-${shortHash(name, 17)}`,
     latestVersion: 1,
     defaultVersion: 1,
     ...inputs,
