@@ -4,9 +4,11 @@
  * Why the tag must follow Docker's view of the context and not a looser one: the repository's tags are
  * immutable, and `docker.Image` rebuilds and pushes whenever its own digest of the context changes. If a change
  * Docker sees left the tag unchanged, the push would try to move an existing tag and ECR would refuse it. So the
- * hash honours `.dockerignore` with Docker's matching rules, always keeps the Dockerfile and `.dockerignore`
- * (Docker sends them even when ignored), includes each file's executable bit (Docker's digest does), and folds
- * in the target platform (the same source built for another architecture is another image). On top of that,
+ * hash honours `.dockerignore` (or the Dockerfile's own `<Dockerfile>.dockerignore`) with Docker's matching
+ * rules, always keeps the Dockerfile and the ignore file (Docker sends them even when ignored), includes each
+ * file's permission bits and follows symbolic links to their content (the docker provider's digest does both),
+ * and folds in the target platform (the same source built for another architecture is another image). Where
+ * the two hashes differ, this one sees more, which only ever costs a redundant image, never a refused push. On top of that,
  * `node_modules/` and `dist/` at the context's root never count: they are local build output that the
  * Dockerfile rebuilds, and `service/.dockerignore` lists them too, so Docker agrees.
  */
@@ -111,23 +113,27 @@ export function isIgnored(relPath: string, rules: readonly IgnoreRule[]): boolea
 export interface ContextFile {
   /** Path relative to the context, `/`-separated. */
   path: string;
-  /** File bytes, or a symbolic link's target. */
+  /** File bytes (a symbolic link's target's bytes; for a link to a folder, the link text). */
   content: Buffer;
-  /** Whether any execute bit is set (Docker's digest covers the mode). */
-  executable: boolean;
-  /** True for a symbolic link, hashed by its target rather than followed. */
-  symlink?: boolean;
+  /** Permission bits (`mode & 0o7777`); Docker's digest covers the mode. */
+  mode: number;
+  /** For a symbolic link, the path it points to. */
+  linkTarget?: string;
 }
 
 /**
- * Reads the files `docker build` would send for `contextDir`, honouring its `.dockerignore` and
- * ALWAYS_EXCLUDED, sorted by path. `dockerfile` is the Dockerfile's path relative to the context; it and
- * `.dockerignore` are always included, as Docker always sends them.
+ * Reads the files `docker build` would send for `contextDir`, honouring its ignore file and ALWAYS_EXCLUDED,
+ * sorted by path. `dockerfile` is the Dockerfile's path relative to the context. The ignore file is
+ * `<dockerfile>.dockerignore` when it exists (BuildKit's per-Dockerfile ignore file), else `.dockerignore`;
+ * it and the Dockerfile are always included, as Docker always sends them.
  */
 export function readBuildContext(contextDir: string, dockerfile = "Dockerfile"): ContextFile[] {
-  const ignorePath = path.join(contextDir, ".dockerignore");
+  const dockerfileRel = cleanPattern(dockerfile.split(path.sep).join("/"));
+  const specific = `${dockerfileRel}.dockerignore`;
+  const ignoreRel = fs.existsSync(path.join(contextDir, specific)) ? specific : ".dockerignore";
+  const ignorePath = path.join(contextDir, ignoreRel);
   const rules = fs.existsSync(ignorePath) ? parseDockerignore(fs.readFileSync(ignorePath, "utf8")) : [];
-  const buildFiles = new Set([".dockerignore", cleanPattern(dockerfile.split(path.sep).join("/"))]);
+  const buildFiles = new Set([ignoreRel, dockerfileRel]);
   // Without `!` exceptions nothing inside an ignored directory can come back, so it need not be read.
   const canReinclude = rules.some((r) => r.negate);
   const files: ContextFile[] = [];
@@ -140,15 +146,12 @@ export function readBuildContext(contextDir: string, dockerfile = "Dockerfile"):
       if (entry.isDirectory()) {
         if (keep || canReinclude) walk(rel);
       } else if (keep && entry.isSymbolicLink()) {
-        files.push({
-          path: rel,
-          content: Buffer.from(fs.readlinkSync(full)),
-          executable: false,
-          symlink: true,
-        });
+        const linkTarget = fs.readlinkSync(full);
+        const target = fs.existsSync(full) ? fs.statSync(full) : undefined;
+        const content = target?.isFile() ? fs.readFileSync(full) : Buffer.from(linkTarget);
+        files.push({ path: rel, content, mode: (target?.mode ?? 0) & 0o7777, linkTarget });
       } else if (keep && entry.isFile()) {
-        const executable = (fs.statSync(full).mode & 0o111) !== 0;
-        files.push({ path: rel, content: fs.readFileSync(full), executable });
+        files.push({ path: rel, content: fs.readFileSync(full), mode: fs.statSync(full).mode & 0o7777 });
       }
     }
   };
@@ -160,9 +163,9 @@ export function readBuildContext(contextDir: string, dockerfile = "Dockerfile"):
 const TAG_LENGTH = 16;
 
 /**
- * The tag for these files built for `platform`: a SHA-256 over the platform and every file's path, kind,
- * executable bit and content, each length-prefixed so no two different contexts frame the same bytes.
- * Pure: the same files in any order give the same tag.
+ * The tag for these files built for `platform`: a SHA-256 over the platform and every file's path, link
+ * target, permission bits and content, each length-prefixed so no two different contexts frame the same
+ * bytes. Pure: the same files in any order give the same tag.
  */
 export function contentTag(files: readonly ContextFile[], platform: string): string {
   const hash = createHash("sha256");
@@ -176,7 +179,8 @@ export function contentTag(files: readonly ContextFile[], platform: string): str
   const sorted = [...files].sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
   for (const file of sorted) {
     field(file.path);
-    field(`${file.symlink ? "l" : "f"}${file.executable ? "x" : "-"}`);
+    field(file.linkTarget === undefined ? "file" : `link:${file.linkTarget}`);
+    field(file.mode.toString(8));
     field(file.content);
   }
   return hash.digest("hex").slice(0, TAG_LENGTH);

@@ -77,7 +77,7 @@ describe("the content-derived image tag", () => {
     assert.notEqual(buildContextTag(dir, "linux/amd64"), buildContextTag(dir, "linux/arm64"));
   });
 
-  it("changes when a file becomes executable (Docker's own digest sees the mode)", () => {
+  it("changes when a file's permissions change (the docker provider's digest sees the mode)", () => {
     assert.notEqual(
       buildContextTag(makeContext(SERVICE), "linux/amd64"),
       buildContextTag(makeContext(SERVICE, ["src/app.ts"]), "linux/amd64"),
@@ -124,12 +124,44 @@ describe("the content-derived image tag", () => {
     assert.deepEqual(files, [".dockerignore", "Dockerfile", "docs/keep.md", "package.json", "src/app.ts"]);
   });
 
+  it("follows a symbolic link to its file's content, as Docker does", () => {
+    const withLink = (content: string) => {
+      const dir = makeContext({ ...SERVICE, ".dockerignore": "shared\n", "shared/x.ts": content });
+      fs.symlinkSync("../shared/x.ts", path.join(dir, "src/x.ts"));
+      return dir;
+    };
+    const [one, two] = [withLink("1"), withLink("2")];
+    assert.deepEqual(
+      readBuildContext(one).find((f) => f.path === "src/x.ts"),
+      {
+        path: "src/x.ts",
+        content: Buffer.from("1"),
+        mode: fs.statSync(path.join(one, "shared/x.ts")).mode & 0o7777,
+        linkTarget: "../shared/x.ts",
+      },
+    );
+    assert.notEqual(buildContextTag(one, "linux/amd64"), buildContextTag(two, "linux/amd64"));
+  });
+
+  it("prefers the Dockerfile's own <Dockerfile>.dockerignore to .dockerignore", () => {
+    const files = readBuildContext(
+      makeContext({ ...SERVICE, "Dockerfile.dockerignore": "src\n", "debug.log": "" }),
+    ).map((f) => f.path);
+    assert.deepEqual(files, [
+      ".dockerignore",
+      "Dockerfile",
+      "Dockerfile.dockerignore",
+      "debug.log",
+      "package.json",
+    ]);
+  });
+
   it("is a pure function of the file list: order does not matter, framing does", () => {
-    const a = { path: "a", content: Buffer.from("bc"), executable: false };
-    const b = { path: "b", content: Buffer.from(""), executable: false };
+    const a = { path: "a", content: Buffer.from("bc"), mode: 0o644 };
+    const b = { path: "b", content: Buffer.from(""), mode: 0o644 };
     assert.equal(contentTag([a, b], "linux/amd64"), contentTag([b, a], "linux/amd64"));
     // "a"+"bc" must not hash like "ab"+"c".
-    const shifted = { path: "ab", content: Buffer.from("c"), executable: false };
+    const shifted = { path: "ab", content: Buffer.from("c"), mode: 0o644 };
     assert.notEqual(contentTag([a], "linux/amd64"), contentTag([shifted], "linux/amd64"));
   });
 });
