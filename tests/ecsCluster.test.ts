@@ -15,6 +15,7 @@ import {
   resolveEcsClusterArgs,
 } from "../components/ecsCluster";
 import { type Evaluation, type RecordedResource, runUnderMocks } from "../lib/harness";
+import { checkStack } from "../lib/policy";
 import { INSTANCE_TYPES } from "../stacks/instanceTypes";
 
 const COMMON = { region: "eu-west-1", tags: { project: "ecs-json-api", stack: "test" } };
@@ -223,24 +224,29 @@ interface Run {
 async function run(args: EcsClusterArgs): Promise<Run> {
   let cluster: EcsCluster | undefined;
   const ignoreChanges = new Map<string, string[]>();
-  const evaluation = await runUnderMocks(async () => {
-    pulumi.runtime.registerStackTransformation(({ name, opts }) => {
-      if (opts.ignoreChanges) ignoreChanges.set(name, opts.ignoreChanges);
-      return undefined;
-    });
-    cluster = new EcsCluster("cluster", args);
-    const ami = await aws.ssm.getParameter({ name: AMI_PARAMETERS[args.architecture as "x86_64" | "arm64"] });
-    return {
-      amiId: ami.value,
-      clusterName: cluster.clusterName,
-      clusterArn: cluster.clusterArn,
-      capacityProviderName: cluster.capacityProviderName,
-      instanceSecurityGroupId: cluster.instanceSecurityGroupId,
-      autoScalingGroupName: cluster.autoScalingGroupName,
-      autoScalingGroupArn: cluster.autoScalingGroupArn,
-      instanceRoleArn: cluster.instanceRoleArn,
-    };
-  });
+  const evaluation = await runUnderMocks(
+    async () => {
+      pulumi.runtime.registerStackTransformation(({ name, opts }) => {
+        if (opts.ignoreChanges) ignoreChanges.set(name, opts.ignoreChanges);
+        return undefined;
+      });
+      cluster = new EcsCluster("cluster", args);
+      const ami = await aws.ssm.getParameter({
+        name: AMI_PARAMETERS[args.architecture as "x86_64" | "arm64"],
+      });
+      return {
+        amiId: ami.value,
+        clusterName: cluster.clusterName,
+        clusterArn: cluster.clusterArn,
+        capacityProviderName: cluster.capacityProviderName,
+        instanceSecurityGroupId: cluster.instanceSecurityGroupId,
+        autoScalingGroupName: cluster.autoScalingGroupName,
+        autoScalingGroupArn: cluster.autoScalingGroupArn,
+        instanceRoleArn: cluster.instanceRoleArn,
+      };
+    },
+    { stack: args.tags.stack },
+  );
   return { evaluation, cluster: cluster as EcsCluster, ignoreChanges, amiId: evaluation.outputs.amiId };
 }
 
@@ -527,6 +533,10 @@ describe("EcsCluster", () => {
       });
     });
 
+    it("passes the project's policy pack", async () => {
+      assert.deepEqual((await checkStack(t.evaluation)).violations, []);
+    });
+
     it("outputs the names, ARNs and ids others wire to", () => {
       const o = t.evaluation.outputs;
       assert.equal(o.clusterName, one("aws:ecs/cluster:Cluster").state.name);
@@ -606,6 +616,10 @@ describe("EcsCluster", () => {
       assert.equal(provider.managedScaling.targetCapacity, 80);
       assert.equal(provider.managedTerminationProtection, "ENABLED");
       assert.equal(provider.managedDraining, "ENABLED");
+    });
+
+    it("passes the project's policy pack", async () => {
+      assert.deepEqual((await checkStack(p.evaluation)).violations, []);
     });
 
     it("tags the instances with the prod stack", () => {

@@ -17,6 +17,7 @@ import {
   resolveRegistryArgs,
 } from "../components/registry";
 import { ACCOUNT_ID, runUnderMocks } from "../lib/harness";
+import { checkStack } from "../lib/policy";
 
 const DIGEST = `sha256:${"ab".repeat(32)}`;
 const PREBUILT = `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/ci/api@${DIGEST}`;
@@ -449,6 +450,10 @@ describe("Registry", () => {
       );
     });
 
+    it("passes the project's policy pack", async () => {
+      assert.deepEqual((await checkStack(result.evaluation)).violations, []);
+    });
+
     it("outputs the repository's URL and ARN", () => {
       const { evaluation } = result;
       const repo = evaluation.one("aws:ecr/repository:Repository");
@@ -484,6 +489,10 @@ describe("Registry", () => {
         result.evaluation.one("aws:ecr/repository:Repository").inputs.encryptionConfigurations,
         [{ encryptionType: "KMS" }],
       );
+    });
+
+    it("passes the project's policy pack", async () => {
+      assert.deepEqual((await checkStack(result.evaluation)).violations, []);
     });
 
     it("keeps the configured number of tagged images", () => {
