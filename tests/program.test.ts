@@ -1,0 +1,258 @@
+/**
+ * The whole program, per stack, through the harness: the five components wired from the committed stack files.
+ * Component details are specified in each component's own tests; these specify the wiring between them and what
+ * makes test and prod differ.
+ */
+import * as assert from "node:assert/strict";
+import { type Evaluation, evaluateStack, type RecordedResource } from "../lib/harness";
+
+const STACKS = ["test", "prod"] as const;
+const COMPONENTS = [
+  "ecs-json-api:network:Network",
+  "ecs-json-api:storage:JsonBucket",
+  "ecs-json-api:registry:Registry",
+  "ecs-json-api:ecs:EcsCluster",
+  "ecs-json-api:service:LoadBalancedService",
+];
+
+const policyOf = (r: RecordedResource) => JSON.parse(r.inputs.policy);
+const statements = (doc: { Statement: any[] }) => doc.Statement;
+
+for (const stackName of STACKS) {
+  describe(`the ${stackName} stack`, () => {
+    let stack: Evaluation;
+    before(async () => {
+      stack = await evaluateStack(stackName);
+    });
+
+    it("instantiates each of the five components once, directly under the stack", () => {
+      for (const type of COMPONENTS) {
+        const component = stack.one(type);
+        assert.equal(component.parent, undefined, `${type} should be a root component`);
+        assert.ok(
+          component.name.startsWith(`api-${stackName}-`),
+          `${component.name} carries the stack's name`,
+        );
+      }
+    });
+
+    it("parents every AWS resource to a component and registers it with that component's tagged provider", () => {
+      const components = new Set(COMPONENTS);
+      for (const r of stack.resources.filter(
+        (r) => r.type.startsWith("aws:") || r.type.startsWith("awsx:"),
+      )) {
+        assert.ok(r.parent, `${r.type} ${r.name} has no parent`);
+        let owner = stack.resources.find((c) => c.type === r.parent?.type && c.name === r.parent?.name);
+        while (owner && !components.has(owner.type)) {
+          owner = stack.resources.find(
+            (c) => c.type === owner?.parent?.type && c.name === owner?.parent?.name,
+          );
+        }
+        assert.ok(owner, `${r.type} ${r.name} is not inside a component`);
+        if (r.type.startsWith("awsx:")) continue; // remote components get their providers map instead
+        const provider = stack.providerOf(r);
+        assert.ok(provider, `${r.type} ${r.name} uses the default provider, so it misses the default tags`);
+        const tags = JSON.parse(provider.inputs.defaultTags).tags;
+        assert.equal(tags.project, "ecs-json-api");
+        assert.equal(tags.stack, stackName);
+        assert.equal(tags.component, owner.type.split(":").pop());
+        assert.equal(provider.inputs.region, "eu-west-1");
+      }
+    });
+
+    it("puts the ALB in the public subnets and the container instances in the private ones", () => {
+      const vpc = stack.one("awsx:ec2:Vpc");
+      const alb = stack.one("aws:lb/loadBalancer:LoadBalancer");
+      const asg = stack.one("aws:autoscaling/group:Group");
+      assert.equal(alb.inputs.internal, false);
+      assert.deepEqual(alb.inputs.subnets, vpc.state.publicSubnetIds);
+      assert.deepEqual(asg.inputs.vpcZoneIdentifiers, vpc.state.privateSubnetIds);
+      const azCount = stackName === "prod" ? 3 : 2;
+      assert.equal(vpc.inputs.numberOfAvailabilityZones, azCount);
+      assert.equal(asg.inputs.vpcZoneIdentifiers.length, azCount);
+    });
+
+    it("registers the service's tasks in the ALB's target group on the container's port", () => {
+      const service = stack.one("aws:ecs/service:Service");
+      const targetGroup = stack.one("aws:lb/targetGroup:TargetGroup");
+      const taskDefinition = stack.one("aws:ecs/taskDefinition:TaskDefinition");
+      const [container] = JSON.parse(taskDefinition.inputs.containerDefinitions);
+      assert.deepEqual(service.inputs.loadBalancers, [
+        { containerName: container.name, containerPort: 8080, targetGroupArn: targetGroup.state.arn },
+      ]);
+      assert.deepEqual(container.portMappings, [{ containerPort: 8080, hostPort: 0, protocol: "tcp" }]);
+      const listeners = stack.resourcesOfType("aws:lb/listener:Listener");
+      const forwarding = listeners.filter((l) => l.inputs.defaultActions[0].type === "forward");
+      assert.equal(forwarding.length, 1);
+      assert.equal(forwarding[0].inputs.defaultActions[0].targetGroupArn, targetGroup.state.arn);
+      assert.equal(
+        forwarding[0].inputs.loadBalancerArn,
+        stack.one("aws:lb/loadBalancer:LoadBalancer").state.arn,
+      );
+    });
+
+    it("runs the service on the cluster's capacity provider, never a launch type", () => {
+      const service = stack.one("aws:ecs/service:Service");
+      const capacityProvider = stack.one("aws:ecs/capacityProvider:CapacityProvider");
+      assert.equal(service.inputs.cluster, stack.one("aws:ecs/cluster:Cluster").state.arn);
+      assert.equal(service.inputs.launchType, undefined);
+      assert.deepEqual(
+        service.inputs.capacityProviderStrategies.map((s: any) => s.capacityProvider),
+        [capacityProvider.state.name],
+      );
+      assert.equal(
+        capacityProvider.inputs.autoScalingGroupProvider.autoScalingGroupArn,
+        stack.one("aws:autoscaling/group:Group").state.arn,
+      );
+    });
+
+    it("opens the instances only to the ALB's security group, on the ephemeral port range", () => {
+      const instanceSg = stack.named(`api-${stackName}-cluster-instance-sg`);
+      const albSg = stack.one("aws:lb/loadBalancer:LoadBalancer").inputs.securityGroups;
+      const ingress = stack
+        .resourcesOfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+        .filter((r) => r.inputs.securityGroupId === instanceSg.state.id);
+      assert.equal(ingress.length, 1);
+      assert.deepEqual(
+        {
+          from: ingress[0].inputs.fromPort,
+          to: ingress[0].inputs.toPort,
+          source: [ingress[0].inputs.referencedSecurityGroupId],
+        },
+        { from: 32768, to: 65535, source: albSg },
+      );
+      assert.deepEqual(instanceSg.inputs.ingress ?? [], []);
+    });
+
+    it("grants the task role read access to exactly the documents' prefix of the stack's bucket", () => {
+      const bucket = stack.named(`api-${stackName}-docs-bucket`);
+      const taskRole = stack.named(`api-${stackName}-svc-task-role`);
+      const policies = stack
+        .resourcesOfType("aws:iam/rolePolicy:RolePolicy")
+        .filter((p) => p.inputs.role === taskRole.state.name || p.inputs.role === taskRole.state.id);
+      assert.equal(policies.length, 1, "the task role has one inline policy");
+      const resources = statements(policyOf(policies[0])).flatMap((s) => [s.Resource].flat());
+      assert.deepEqual(resources.sort(), [bucket.state.arn, `${bucket.state.arn}/documents/*`].sort());
+      const taskDefinition = stack.one("aws:ecs/taskDefinition:TaskDefinition");
+      assert.equal(taskDefinition.inputs.taskRoleArn, taskRole.state.arn);
+      assert.notEqual(taskDefinition.inputs.executionRoleArn, taskRole.state.arn);
+    });
+
+    it("tells the container which bucket, prefix and region to read", () => {
+      const [container] = JSON.parse(
+        stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+      );
+      const env = Object.fromEntries(
+        container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
+      );
+      assert.equal(env.BUCKET_NAME, stack.named(`api-${stackName}-docs-bucket`).state.bucket);
+      assert.equal(env.KEY_PREFIX, "documents/");
+      assert.equal(env.AWS_REGION, "eu-west-1");
+      assert.equal(env.KEEP_ALIVE_TIMEOUT_MS, String((60 + 5) * 1000));
+    });
+
+    it("deploys the image the program built and pushed, by digest", () => {
+      const image = stack.one("docker:index/image:Image");
+      const [container] = JSON.parse(
+        stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+      );
+      assert.equal(container.image, image.state.repoDigest);
+      assert.match(container.image, /@sha256:[0-9a-f]{64}$/);
+      assert.equal(stack.outputs.imageRef, image.state.repoDigest);
+      const platform = stackName === "prod" ? "linux/arm64" : "linux/amd64";
+      assert.equal(image.inputs.build.platform, platform);
+    });
+
+    it("exports what an operator needs", () => {
+      for (const key of [
+        "url",
+        "albDnsName",
+        "clusterName",
+        "serviceName",
+        "bucketName",
+        "repositoryUrl",
+        "imageRef",
+        "logGroupName",
+        "dashboardUrl",
+        "tasksPerInstance",
+        "autoScalingGroupName",
+      ]) {
+        assert.ok(stack.outputs[key] !== undefined && stack.outputs[key] !== "", `output ${key} is missing`);
+      }
+      assert.equal(stack.outputs.url, `http://${stack.outputs.albDnsName}`);
+      assert.equal(stack.outputs.documentCount, 2);
+    });
+
+    it("keeps the ALB's and target group's logical names short enough for AWS's 32-character names", () => {
+      // Pulumi appends "-" and 7 random characters to auto-name them.
+      for (const type of ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"]) {
+        const r = stack.one(type);
+        assert.ok(r.name.length + 8 <= 32, `${r.name} is too long for an auto-named ${type}`);
+      }
+    });
+  });
+}
+
+describe("what differs between test and prod", () => {
+  let test: Evaluation;
+  let prod: Evaluation;
+  before(async () => {
+    [test, prod] = await Promise.all([evaluateStack("test"), evaluateStack("prod")]);
+  });
+
+  it("gives prod a NAT gateway per AZ and interface endpoints; test one shared NAT gateway and none", () => {
+    assert.deepEqual(test.one("awsx:ec2:Vpc").inputs.natGateways, { strategy: "Single" });
+    assert.deepEqual(prod.one("awsx:ec2:Vpc").inputs.natGateways, { strategy: "OnePerAz" });
+    assert.equal(test.resourcesOfType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 0);
+    assert.equal(prod.resourcesOfType("aws:ec2/vpcEndpoint:VpcEndpoint").length, 6);
+  });
+
+  it("runs test on spot and prod on demand", () => {
+    assert.ok(test.one("aws:autoscaling/group:Group").inputs.mixedInstancesPolicy);
+    assert.equal(prod.one("aws:autoscaling/group:Group").inputs.mixedInstancesPolicy, undefined);
+  });
+
+  it("protects prod's data and load balancer, and lets test be destroyed cleanly", () => {
+    const docs = (e: Evaluation, stack: string) => e.named(`api-${stack}-docs-bucket`);
+    assert.equal(docs(prod, "prod").options.retainOnDelete, true);
+    assert.notEqual(docs(prod, "prod").inputs.forceDestroy, true);
+    assert.equal(docs(test, "test").inputs.forceDestroy, true);
+    assert.equal(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
+    assert.equal(test.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
+    assert.equal(test.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
+    assert.notEqual(prod.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
+    assert.equal(test.one("aws:autoscaling/group:Group").inputs.forceDelete, true);
+  });
+
+  it("keeps prod's logs 90 days and test's 7", () => {
+    for (const [e, days] of [
+      [test, 7],
+      [prod, 90],
+    ] as const) {
+      const groups = e.resourcesOfType("aws:cloudwatch/logGroup:LogGroup");
+      assert.ok(groups.length >= 2);
+      for (const g of groups) assert.equal(g.inputs.retentionInDays, days, g.name);
+    }
+  });
+
+  it("writes ALB access logs in prod only", () => {
+    assert.ok(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs?.enabled);
+    assert.ok(!test.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs?.enabled);
+  });
+
+  it("sizes prod for three tasks spread across three AZs, with room to scale to twelve", () => {
+    const target = prod.one("aws:appautoscaling/target:Target");
+    assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], [3, 12]);
+    assert.equal(prod.one("aws:ecs/service:Service").inputs.desiredCount, 3);
+    const asg = prod.one("aws:autoscaling/group:Group");
+    assert.deepEqual([asg.inputs.minSize, asg.inputs.maxSize], [3, 6]);
+  });
+
+  it("creates the same kinds of resources in both, apart from prod's endpoints and log bucket", () => {
+    const kinds = (e: Evaluation) => new Set(Object.keys(e.countsByType()));
+    const onlyProd = [...kinds(prod)].filter((k) => !kinds(test).has(k));
+    const onlyTest = [...kinds(test)].filter((k) => !kinds(prod).has(k));
+    assert.deepEqual(onlyTest, []);
+    assert.deepEqual(onlyProd, ["aws:ec2/vpcEndpoint:VpcEndpoint"]);
+  });
+});
