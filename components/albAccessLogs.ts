@@ -84,6 +84,12 @@ export function createAccessLogBucket(
     { bucket: bucket.id, rules: [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }] },
     opts,
   );
+  // Versioned so a deleted or overwritten log file stays recoverable (audit evidence, S3.14), for a bounded time.
+  const versioning = new aws.s3.BucketVersioning(
+    `${name}-access-logs-versioning`,
+    { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
+    opts,
+  );
   const lifecycle = new aws.s3.BucketLifecycleConfiguration(
     `${name}-access-logs-lifecycle`,
     {
@@ -94,11 +100,14 @@ export function createAccessLogBucket(
           status: "Enabled",
           filter: {},
           expiration: { days: args.expirationDays },
+          // An expired log file becomes a noncurrent version; remove it a day later rather than keeping it forever.
+          noncurrentVersionExpiration: { noncurrentDays: 1 },
           abortIncompleteMultipartUpload: { daysAfterInitiation: 1 },
         },
       ],
     },
-    opts,
+    // Lifecycle rules that act on noncurrent versions need versioning in place first.
+    { ...opts, dependsOn: [versioning] },
   );
   const policy = new aws.s3.BucketPolicy(
     `${name}-access-logs-policy`,
@@ -111,5 +120,5 @@ export function createAccessLogBucket(
     // S3 can answer OperationAborted when a bucket's policy and public access block change at once.
     { ...opts, dependsOn: [publicAccess] },
   );
-  return { bucket, ready: [publicAccess, ownership, encryption, lifecycle, policy] };
+  return { bucket, ready: [publicAccess, ownership, encryption, versioning, lifecycle, policy] };
 }

@@ -743,7 +743,7 @@ describe("LoadBalancedService", () => {
       assert.equal(e.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, undefined);
     });
 
-    it("writes access logs to a private, owner-enforced, SSE-S3, expiring bucket", async () => {
+    it("writes access logs to a private, owner-enforced, SSE-S3, versioned, expiring bucket", async () => {
       const { evaluation: e } = await evaluate({ albAccessLogs: true, logRetentionDays: 90 });
       const bucket = e.one("aws:s3/bucket:Bucket");
       assert.deepEqual(e.one("aws:lb/loadBalancer:LoadBalancer").inputs.accessLogs, {
@@ -769,9 +769,15 @@ describe("LoadBalancedService", () => {
           .rules,
         [{ applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256" } }],
       );
-      const [rule] = e.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration").inputs.rules;
+      assert.deepEqual(e.one("aws:s3/bucketVersioning:BucketVersioning").inputs.versioningConfiguration, {
+        status: "Enabled",
+      });
+      const lifecycle = e.one("aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration");
+      const [rule] = lifecycle.inputs.rules;
       assert.equal(rule.status, "Enabled");
       assert.deepEqual(rule.expiration, { days: 90 });
+      assert.deepEqual(rule.noncurrentVersionExpiration, { noncurrentDays: 1 });
+      assert.deepEqual(lifecycle.options.dependsOn, ["api-access-logs-versioning"]);
       assert.equal(bucket.inputs.forceDestroy, true);
     });
 
@@ -798,6 +804,7 @@ describe("LoadBalancedService", () => {
         "api-access-logs-ownership",
         "api-access-logs-policy",
         "api-access-logs-public-access",
+        "api-access-logs-versioning",
       ]);
     });
 
