@@ -44,7 +44,7 @@ import {
   renderUserData,
   spotInstanceTypes,
 } from "./containerInstance";
-import { type CommonArgs, componentProvider } from "./provider";
+import { type CommonArgs, componentProvider, IAM_PATH } from "./provider";
 
 /** The host ports Docker picks for bridge-mode containers with hostPort 0; the ALB must reach them all. */
 export const DYNAMIC_HOST_PORTS = { fromPort: 32768, toPort: 65535 } as const;
@@ -207,6 +207,7 @@ export class EcsCluster extends pulumi.ComponentResource {
       `${name}-instance-role`,
       {
         description: "ECS container instances: register with the cluster, pull images, SSM Session Manager",
+        path: IAM_PATH,
         assumeRolePolicy: JSON.stringify(EC2_TRUST_POLICY),
       },
       childOpts,
@@ -220,7 +221,11 @@ export class EcsCluster extends pulumi.ComponentResource {
           childOpts,
         ),
     );
-    const profile = new aws.iam.InstanceProfile(`${name}-instance-profile`, { role: role.name }, childOpts);
+    const profile = new aws.iam.InstanceProfile(
+      `${name}-instance-profile`,
+      { role: role.name, path: IAM_PATH },
+      childOpts,
+    );
 
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-instance-sg`,

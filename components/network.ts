@@ -25,7 +25,7 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrProblems } from "../stacks/config";
 import { LOG_RETENTION_DAYS, SCHEMA } from "../stacks/schema";
-import { type CommonArgs, componentProvider } from "./provider";
+import { type CommonArgs, componentProvider, IAM_PATH } from "./provider";
 
 /** Mask of every private subnet: 1,019 usable addresses per AZ for container instances and endpoint ENIs. */
 export const PRIVATE_SUBNET_MASK = 22;
@@ -313,6 +313,7 @@ export class Network extends pulumi.ComponentResource {
       `${name}-flow-logs-role`,
       {
         description: `Lets VPC Flow Logs write the ${name} VPC's flow logs to their log group`,
+        path: IAM_PATH,
         assumeRolePolicy: pulumi.jsonStringify(
           pulumi
             .all([partition.partition, identity.accountId])

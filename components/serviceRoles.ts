@@ -13,6 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { IAM_PATH } from "./provider";
 
 /** A role's trust policy: ECS tasks may assume it, only when acting for `accountId` (no confused deputy). */
 export function ecsTasksTrustPolicy(accountId: string): aws.iam.PolicyDocument {
@@ -94,7 +95,11 @@ export function createServiceRoles(
 
   const taskRole = new aws.iam.Role(
     `${name}-task-role`,
-    { description: "The API's AWS identity: reads the documents bucket.", assumeRolePolicy: trust },
+    {
+      description: "The API's AWS identity: reads the documents bucket.",
+      path: IAM_PATH,
+      assumeRolePolicy: trust,
+    },
     opts,
   );
   const taskPolicy = new aws.iam.RolePolicy(
@@ -107,6 +112,7 @@ export function createServiceRoles(
     `${name}-execution-role`,
     {
       description: "The ECS agent's identity for this task: pulls the image, writes logs.",
+      path: IAM_PATH,
       assumeRolePolicy: trust,
     },
     opts,

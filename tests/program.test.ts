@@ -183,6 +183,15 @@ for (const stackName of STACKS) {
       assert.equal(stack.outputs.documentCount, 2);
     });
 
+    it("creates every IAM role and instance profile under the project's IAM path, where the deploy role may", () => {
+      const entities = [
+        ...stack.resourcesOfType("aws:iam/role:Role"),
+        ...stack.resourcesOfType("aws:iam/instanceProfile:InstanceProfile"),
+      ];
+      assert.ok(entities.length >= 5);
+      for (const r of entities) assert.equal(r.inputs.path, "/ecs-json-api/", `${r.type} ${r.name}`);
+    });
+
     it("keeps the ALB's and target group's logical names short enough for AWS's 32-character names", () => {
       // Pulumi appends "-" and 7 random characters to auto-name them.
       for (const type of ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"]) {
