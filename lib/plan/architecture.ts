@@ -1,0 +1,218 @@
+/**
+ * The architecture a stack's resources describe: network shape, load balancer, service, instances, storage and
+ * monitoring, read from the resources themselves (what exists, with which settings) rather than from config.
+ * Pure: resources in, model out, so it works on any graph, including a small synthetic one in the tests.
+ */
+
+/** The part of a recorded resource the plan reads. */
+export interface PlanResource {
+  type: string;
+  name: string;
+  custom: boolean;
+  parent?: { type: string; name: string };
+  // biome-ignore lint/suspicious/noExplicitAny: resource properties are untyped JSON.
+  inputs: Record<string, any>;
+  // biome-ignore lint/suspicious/noExplicitAny: resource properties are untyped JSON.
+  state: Record<string, any>;
+}
+
+export interface Architecture {
+  vpc?: { cidr?: string; azs: number; publicSubnets: number; privateSubnets: number; natGateways: number };
+  /** Services reached through gateway endpoints (`s3`). */
+  gatewayEndpoints: string[];
+  /** Services reached through interface endpoints (`ecr.api`, `logs`, ...). */
+  interfaceEndpoints: string[];
+  loadBalancers: {
+    name: string;
+    internal: boolean;
+    /** e.g. `HTTP :80 → forward`. */
+    listeners: string[];
+    deletionProtection: boolean;
+    /** The bucket access logs go to, when enabled. */
+    accessLogsBucket?: string;
+  }[];
+  targetGroups: { name: string; protocol: string; port?: number; healthPath?: string }[];
+  services: {
+    name: string;
+    desired?: number;
+    min?: number;
+    max?: number;
+    networkMode: string;
+    /** The Auto Scaling group its capacity provider scales, when known. */
+    asg?: string;
+  }[];
+  autoScalingGroups: { name: string; min: number; max: number; instanceType?: string; spot: boolean }[];
+  capacityProviders: { name: string; targetCapacity?: number }[];
+  buckets: { name: string; accessLogs: boolean }[];
+  repositories: string[];
+  logGroups: { name: string; retentionDays?: number }[];
+  alarms: number;
+  topics: number;
+}
+
+const ofType = (resources: PlanResource[], ...types: string[]) =>
+  resources.filter((r) => types.includes(r.type));
+
+function strings(value: unknown): string[] {
+  if (typeof value === "string") return [value];
+  if (Array.isArray(value)) return value.flatMap(strings);
+  if (value !== null && typeof value === "object") return Object.values(value).flatMap(strings);
+  return [];
+}
+
+/** True when `value` mentions one of `target`'s outputs (its ARN, name, id...). */
+function mentions(value: unknown, target: PlanResource): boolean {
+  const ids = ["arn", "name", "id", "bucket", "arnSuffix"]
+    .map((k) => target.state[k])
+    .filter((v): v is string => typeof v === "string" && v.length >= 6);
+  return strings(value).some((s) => ids.some((id) => s === id || s.includes(id)));
+}
+
+function vpcOf(resources: PlanResource[]): Architecture["vpc"] {
+  const awsx = ofType(resources, "awsx:ec2:Vpc")[0];
+  if (awsx) {
+    const azs = awsx.inputs.numberOfAvailabilityZones ?? awsx.inputs.availabilityZoneNames?.length ?? 3;
+    const strategy = awsx.inputs.natGateways?.strategy ?? "OnePerAz";
+    const natGateways = strategy === "None" ? 0 : strategy === "Single" ? 1 : azs;
+    return {
+      cidr: awsx.inputs.cidrBlock,
+      azs,
+      publicSubnets: awsx.state.publicSubnetIds?.length ?? azs,
+      privateSubnets: awsx.state.privateSubnetIds?.length ?? azs,
+      natGateways,
+    };
+  }
+  const vpc = ofType(resources, "aws:ec2/vpc:Vpc")[0];
+  if (!vpc) return undefined;
+  const subnets = ofType(resources, "aws:ec2/subnet:Subnet");
+  const isPublic = (s: PlanResource) => s.inputs.mapPublicIpOnLaunch === true;
+  const azs = new Set(subnets.map((s) => s.inputs.availabilityZone ?? s.inputs.availabilityZoneId)).size;
+  return {
+    cidr: vpc.inputs.cidrBlock,
+    azs,
+    publicSubnets: subnets.filter(isPublic).length,
+    privateSubnets: subnets.filter((s) => !isPublic(s)).length,
+    natGateways: ofType(resources, "aws:ec2/natGateway:NatGateway").length,
+  };
+}
+
+/** `com.amazonaws.eu-west-1.ecr.api` → `ecr.api`. */
+const endpointService = (serviceName: string) => serviceName.replace(/^com\.amazonaws\.[a-z0-9-]+\./, "");
+
+function endpointsOf(
+  resources: PlanResource[],
+): Pick<Architecture, "gatewayEndpoints" | "interfaceEndpoints"> {
+  const gateway = new Set<string>();
+  const iface = new Set<string>();
+  for (const vpc of ofType(resources, "awsx:ec2:Vpc")) {
+    for (const spec of vpc.inputs.vpcEndpointSpecs ?? []) {
+      (spec.vpcEndpointType === "Gateway" ? gateway : iface).add(endpointService(spec.serviceName));
+    }
+  }
+  for (const ep of ofType(resources, "aws:ec2/vpcEndpoint:VpcEndpoint")) {
+    (ep.inputs.vpcEndpointType === "Gateway" ? gateway : iface).add(endpointService(ep.inputs.serviceName));
+  }
+  return { gatewayEndpoints: [...gateway].sort(), interfaceEndpoints: [...iface].sort() };
+}
+
+function listenerLabel(l: PlanResource): string {
+  const action = (l.inputs.defaultActions ?? [])[0];
+  const what =
+    action?.type === "redirect"
+      ? `redirect to ${action.redirect?.protocol ?? "?"}`
+      : (action?.type ?? "no action").replace("fixed-response", "fixed response");
+  return `${l.inputs.protocol ?? "HTTP"} :${l.inputs.port ?? 80} → ${what}`;
+}
+
+/** The architecture the resources describe. */
+export function architectureOf(resources: PlanResource[]): Architecture {
+  const listeners = ofType(resources, "aws:lb/listener:Listener", "aws:alb/listener:Listener");
+  const buckets = ofType(resources, "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
+  const loadBalancers = ofType(
+    resources,
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:alb/loadBalancer:LoadBalancer",
+  ).map((lb) => {
+    const logs = lb.inputs.accessLogs;
+    const logBucket = logs?.enabled === true ? buckets.find((b) => mentions(logs.bucket, b)) : undefined;
+    return {
+      name: lb.name,
+      internal: lb.inputs.internal === true,
+      listeners: listeners
+        .filter((l) => mentions(l.inputs.loadBalancerArn, lb))
+        .map(listenerLabel)
+        .sort(),
+      deletionProtection: lb.inputs.enableDeletionProtection === true,
+      ...(logBucket ? { accessLogsBucket: logBucket.name } : {}),
+    };
+  });
+  const asgs = ofType(resources, "aws:autoscaling/group:Group");
+  const templates = ofType(resources, "aws:ec2/launchTemplate:LaunchTemplate");
+  const capacityProviders = ofType(resources, "aws:ecs/capacityProvider:CapacityProvider");
+  const scalingTargets = ofType(resources, "aws:appautoscaling/target:Target");
+  const taskDefinitions = ofType(resources, "aws:ecs/taskDefinition:TaskDefinition");
+  return {
+    vpc: vpcOf(resources),
+    ...endpointsOf(resources),
+    loadBalancers,
+    targetGroups: ofType(resources, "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup").map(
+      (tg) => ({
+        name: tg.name,
+        protocol: tg.inputs.protocol ?? "HTTP",
+        port: tg.inputs.port,
+        healthPath: tg.inputs.healthCheck?.path,
+      }),
+    ),
+    services: ofType(resources, "aws:ecs/service:Service").map((svc) => {
+      const scaling = scalingTargets.find((t) => mentions(t.inputs.resourceId, svc));
+      const td = taskDefinitions.find((t) => mentions(svc.inputs.taskDefinition, t));
+      const cp = capacityProviders.find((c) => mentions(svc.inputs.capacityProviderStrategies, c));
+      const asg = cp
+        ? asgs.find((a) => mentions(cp.inputs.autoScalingGroupProvider?.autoScalingGroupArn, a))
+        : undefined;
+      return {
+        name: svc.name,
+        desired: svc.inputs.desiredCount,
+        min: scaling?.inputs.minCapacity,
+        max: scaling?.inputs.maxCapacity,
+        networkMode: td?.inputs.networkMode ?? "bridge",
+        ...(asg ? { asg: asg.name } : {}),
+      };
+    }),
+    autoScalingGroups: asgs.map((asg) => {
+      const lt =
+        templates.find((t) => mentions(asg.inputs.launchTemplate, t)) ??
+        (templates.length === 1 ? templates[0] : undefined);
+      const distribution = asg.inputs.mixedInstancesPolicy?.instancesDistribution;
+      const overrides: string[] | undefined = asg.inputs.mixedInstancesPolicy?.launchTemplate?.overrides
+        ?.map((o: { instanceType?: string }) => o.instanceType)
+        .filter(Boolean);
+      const spot =
+        lt?.inputs.instanceMarketOptions?.marketType === "spot" ||
+        (distribution !== undefined && (distribution.onDemandPercentageAboveBaseCapacity ?? 100) < 100);
+      return {
+        name: asg.name,
+        min: asg.inputs.minSize,
+        max: asg.inputs.maxSize,
+        // A mixed-instances policy's overrides, when present, are the types actually launched.
+        instanceType: overrides?.length ? overrides.join("/") : lt?.inputs.instanceType,
+        spot,
+      };
+    }),
+    capacityProviders: capacityProviders.map((cp) => ({
+      name: cp.name,
+      targetCapacity: cp.inputs.autoScalingGroupProvider?.managedScaling?.targetCapacity,
+    })),
+    buckets: buckets.map((b) => ({
+      name: b.name,
+      accessLogs: loadBalancers.some((lb) => lb.accessLogsBucket === b.name),
+    })),
+    repositories: ofType(resources, "aws:ecr/repository:Repository").map((r) => r.name),
+    logGroups: ofType(resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => ({
+      name: g.name,
+      retentionDays: g.inputs.retentionInDays,
+    })),
+    alarms: ofType(resources, "aws:cloudwatch/metricAlarm:MetricAlarm").length,
+    topics: ofType(resources, "aws:sns/topic:Topic").length,
+  };
+}

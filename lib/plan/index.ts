@@ -1,0 +1,70 @@
+/**
+ * The offline plan of a stack (`npm run plan -- <stack>`): the real program evaluated under mocks for that
+ * stack and for every other stack with a `Pulumi.<stack>.yaml`, then the text report and the architecture
+ * diagram computed from those evaluations. No credentials, no network, no Pulumi CLI.
+ */
+import { readdirSync } from "node:fs";
+import * as path from "node:path";
+import { exceptionsMarkdown, policies } from "../../policy/policies";
+import { evaluateStack, PROJECT_ROOT, stackConfig } from "../harness";
+import { checkStack } from "../policy";
+import { architectureOf } from "./architecture";
+import { diagramMarkdown } from "./diagram";
+import { configDifferences, resourceDifferences } from "./diff";
+import { renderPlan } from "./report";
+
+export { type Architecture, architectureOf, type PlanResource } from "./architecture";
+export { diagramMarkdown, renderDiagram } from "./diagram";
+export { configDifferences, type Difference, resourceDifferences, stackless } from "./diff";
+export { countLines, renderPlan, resourceTree } from "./report";
+
+/** The stacks that have a `Pulumi.<stack>.yaml` in the project. */
+export function knownStacks(root = PROJECT_ROOT): string[] {
+  return readdirSync(root)
+    .map((f) => /^Pulumi\.(.+)\.yaml$/.exec(f)?.[1])
+    .filter((s): s is string => s !== undefined)
+    .sort();
+}
+
+/** Where a stack's diagram lives, relative to the project root. */
+export const diagramPath = (stack: string) => path.join("docs", "diagrams", `${stack}.md`);
+
+/** The stack's diagram file, as the plan writes it. */
+export async function stackDiagram(stack: string): Promise<string> {
+  const evaluation = await evaluateStack(stack);
+  return diagramMarkdown(stack, architectureOf(evaluation.resources));
+}
+
+/** Evaluates `stack` and the other known stacks, and returns the plan text and the diagram file. */
+export async function planStack(
+  stack: string,
+): Promise<{ text: string; diagram: string; diagramPath: string }> {
+  const stacks = knownStacks();
+  if (!stacks.includes(stack)) {
+    throw new Error(`no stack "${stack}": expected one of ${stacks.join(", ")} (a Pulumi.<stack>.yaml file)`);
+  }
+  const others = stacks.filter((s) => s !== stack);
+  const evaluations = await Promise.all([stack, ...others].map((s) => evaluateStack(s)));
+  const [evaluation] = evaluations;
+  const configs = Object.fromEntries([stack, ...others].map((s) => [s, stackConfig(s).config]));
+  const { onlyIn, settings } = resourceDifferences(
+    Object.fromEntries(evaluations.map((e) => [e.stack, e.resources])),
+  );
+  const diagram = diagramMarkdown(stack, architectureOf(evaluation.resources));
+  const text = renderPlan({
+    stack,
+    region: configs[stack]["aws:region"],
+    resources: evaluation.resources,
+    otherStacks: others,
+    config: configDifferences(configs),
+    onlyIn,
+    settings,
+    policy: await checkStack(evaluation),
+    policyCount: policies.length,
+    exceptions: exceptionsMarkdown()
+      .split("\n")
+      .map((line) => line.replace(/^- \*\*(.+?)\*\*: (.+?)(?: Enforced instead:.*| Why:.*)$/, "$1: $2")),
+    diagramPath: diagramPath(stack),
+  });
+  return { text, diagram, diagramPath: diagramPath(stack) };
+}

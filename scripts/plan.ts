@@ -1,0 +1,27 @@
+/**
+ * The offline plan: `npm run plan -- <stack>` evaluates the program for the stack under mocks (no credentials,
+ * no network), prints its resources by component, counts per type, what differs from the other stacks and the
+ * policy results, and writes the architecture diagram to docs/diagrams/<stack>.md.
+ */
+import { mkdirSync, writeFileSync } from "node:fs";
+import * as path from "node:path";
+import { PROJECT_ROOT } from "../lib/harness";
+import { knownStacks, planStack } from "../lib/plan";
+
+async function main(): Promise<void> {
+  const stack = process.argv[2];
+  if (!stack) {
+    console.error(`usage: npm run plan -- <stack>   (stacks: ${knownStacks().join(", ")})`);
+    process.exit(2);
+  }
+  const plan = await planStack(stack);
+  const file = path.join(PROJECT_ROOT, plan.diagramPath);
+  mkdirSync(path.dirname(file), { recursive: true });
+  writeFileSync(file, plan.diagram);
+  process.stdout.write(plan.text);
+}
+
+main().catch((err) => {
+  console.error(err instanceof Error ? err.message : err);
+  process.exit(1);
+});
