@@ -122,13 +122,14 @@ export const SCHEMA = {
   ),
   imageRetainCount: int("Tagged images the repository keeps; older ones expire.", 10, { min: 1, max: 1000 }),
 
-  // Cluster capacity
-  architecture: str("CPU architecture of the instances and the image.", "x86_64", {
+  // Cluster capacity. Graviton by default: cheaper than x86 for this work, and both stacks must share one
+  // architecture, because prod deploys the very image digest that test built and smoke-tested.
+  architecture: str("CPU architecture of the instances and the image.", "arm64", {
     oneOf: ["x86_64", "arm64"],
   }),
   instanceType: str(
     "EC2 instance type of the container instances (see stacks/instanceTypes.ts).",
-    "t3.medium",
+    "t4g.medium",
   ),
   minInstances: int("Fewest container instances the Auto Scaling group keeps.", 1, { min: 0, max: 100 }),
   maxInstances: int("Most container instances managed scaling may launch.", 3, { min: 1, max: 100 }),

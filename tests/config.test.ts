@@ -160,8 +160,8 @@ describe("stack config", () => {
     });
 
     it("matches the instance type to the architecture", () => {
-      assert.deepEqual(problemsOf("test", { architecture: "arm64" }), [
-        `test: ecs-json-api:instanceType = "t3.medium" is x86_64, but ecs-json-api:architecture = "arm64"; the image would not run on it`,
+      assert.deepEqual(problemsOf("test", { architecture: "x86_64" }), [
+        `test: ecs-json-api:instanceType = "t4g.medium" is arm64, but ecs-json-api:architecture = "x86_64"; the image would not run on it`,
       ]);
     });
 

@@ -1,8 +1,8 @@
 #!/usr/bin/env node
 /**
- * Before promoting an image to a stack, checks that the image can run on that stack's CPU architecture. The
- * test and prod stacks may differ (x86_64 and arm64), and the promotion deploys test's image by digest: a
- * single-architecture image would start on prod only to die with "exec format error".
+ * Before promoting an image to a stack, checks that the image can run on that stack's CPU architecture. Both
+ * stacks default to arm64, but the architecture is per-stack config, and the promotion deploys test's image by
+ * digest: an image of the wrong architecture would start on prod only to die with "exec format error".
  *
  *   node check-image-platform.mjs <image-ref> <x86_64|arm64>
  *
