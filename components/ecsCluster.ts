@@ -49,6 +49,9 @@ import { type CommonArgs, componentProvider, IAM_PATH } from "./provider";
 /** The host ports Docker picks for bridge-mode containers with hostPort 0; the ALB must reach them all. */
 export const DYNAMIC_HOST_PORTS = { fromPort: 32768, toPort: 65535 } as const;
 
+/** Auto Scaling group metrics the cluster publishes: what the dashboard's instance graph reads. */
+export const ASG_METRICS = ["GroupInServiceInstances", "GroupDesiredCapacity"] as const;
+
 export interface EcsClusterArgs extends CommonArgs {
   /** The VPC the instances' security group belongs to. */
   vpcId: pulumi.Input<string>;
@@ -299,6 +302,9 @@ export class EcsCluster extends pulumi.ComponentResource {
         vpcZoneIdentifiers: args.privateSubnetIds,
         minSize: r.minInstances,
         maxSize: r.maxInstances,
+        // Group metrics are off unless listed; the service's dashboard graphs these two (free, 1-minute).
+        enabledMetrics: [...ASG_METRICS],
+        metricsGranularity: "1Minute",
         ...(r.spot
           ? {
               mixedInstancesPolicy: {

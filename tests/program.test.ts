@@ -163,6 +163,22 @@ for (const stackName of STACKS) {
       assert.equal(image.inputs.build.platform, "linux/arm64");
     });
 
+    it("publishes every Auto Scaling group metric the dashboard graphs, for the cluster's group", () => {
+      const asg = stack.one("aws:autoscaling/group:Group");
+      const body = JSON.parse(stack.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
+      const metrics = body.widgets
+        .flatMap((w: any) => w.properties?.metrics ?? [])
+        .filter((m: any[]) => m[0] === "AWS/AutoScaling");
+      assert.ok(metrics.length >= 2, "the dashboard graphs the instance count");
+      for (const m of metrics) {
+        assert.ok(
+          asg.inputs.enabledMetrics.includes(m[1]),
+          `${m[1]} is graphed but not enabled on the group`,
+        );
+        assert.equal(m[3], asg.state.name);
+      }
+    });
+
     it("exports what an operator needs", () => {
       for (const key of [
         "url",
