@@ -10,6 +10,7 @@ import type {
   ResourceValidationArgs,
   StackValidationArgs,
 } from "@pulumi/policy";
+import * as policySdk from "@pulumi/policy";
 import type { Resource } from "@pulumi/pulumi";
 
 /** A resource class, as `isType` takes it. */
@@ -21,6 +22,23 @@ export type ResourceClass = { new (...rest: any[]): Resource };
  */
 export function controls(...ids: string[]): string[] {
   return ids.map((id) => (/^CKV2?_/.test(id) ? `checkov:${id}` : `securityhub:${id}`));
+}
+
+const UnknownValueError = (policySdk as unknown as { UnknownValueError: new (...a: unknown[]) => Error })
+  .UnknownValueError;
+
+/**
+ * `read()`, or undefined when it touches a value that is unknown until the update (during `pulumi preview` the
+ * engine's proxy throws on those). For reads that have a fallback; anything else should let the engine report
+ * that the policy cannot run during preview.
+ */
+export function ifKnown<T>(read: () => T): T | undefined {
+  try {
+    return read();
+  } catch (err) {
+    if (err instanceof UnknownValueError) return undefined;
+    throw err;
+  }
 }
 
 /** `value` as an array: `undefined` is empty, a scalar is a one-element array. */

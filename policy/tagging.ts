@@ -16,7 +16,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import type { PolicyProviderResource, ResourceValidationPolicy } from "@pulumi/policy";
-import { asArray, controls, parseJson, urnParts } from "./common";
+import { asArray, controls, ifKnown, parseJson, urnParts } from "./common";
 
 /** How a resource type takes tags. */
 export type TagSupport = "map" | "list" | "none" | "unknown";
@@ -73,8 +73,11 @@ export function effectiveTags(
   props: Record<string, any>,
   provider: PolicyProviderResource | undefined,
 ): Record<string, string> {
-  const own = props.tags && typeof props.tags === "object" && !Array.isArray(props.tags) ? props.tags : {};
-  return { ...providerDefaultTags(provider), ...own, ...(props.tagsAll ?? {}) };
+  const tags = ifKnown(() => props.tags);
+  const own = tags && typeof tags === "object" && !Array.isArray(tags) ? { ...tags } : {};
+  // During preview `tagsAll` can still be unknown; the provider's defaults and `tags` then tell the same story.
+  const all = ifKnown(() => ({ ...(props.tagsAll ?? {}) }));
+  return { ...providerDefaultTags(provider), ...own, ...(all ?? {}) };
 }
 
 /** Tag keys required on every taggable resource unless the pack's config says otherwise. */

@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../lib/harness";
@@ -45,6 +46,15 @@ describe("policy pack", () => {
     assert.ok(
       EXCEPTIONS.some((e) => /awsvpc/.test(e.asks)),
       "the awsvpc departure is documented",
+    );
+  });
+
+  it("lists every policy in policy/README.md", () => {
+    const readme = readFileSync(path.join(PROJECT_ROOT, "policy", "README.md"), "utf8");
+    const listed = [...readme.matchAll(/^\| `([a-z0-9-]+)` \|/gm)].map((m) => m[1]);
+    assert.deepEqual(
+      listed,
+      policies.map((p) => p.name),
     );
   });
 

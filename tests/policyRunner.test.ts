@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
+import * as policySdk from "@pulumi/policy";
 import {
   type Policies,
   type PolicyResource,
@@ -15,7 +16,7 @@ import {
 import * as pulumi from "@pulumi/pulumi";
 import { type Evaluation, runUnderMocks } from "../lib/harness";
 import { engineView, runPolicies } from "../lib/policy";
-import { tagSupport } from "../policy/tagging";
+import { requiredTags, tagSupport } from "../policy/tagging";
 
 class Pair extends pulumi.ComponentResource {
   constructor(name: string) {
@@ -234,6 +235,33 @@ describe("policy runner", () => {
         evaluation,
       );
       assert.deepEqual(tags, [{ component: "Own" }, { component: "Own" }]);
+    });
+
+    it("checks tags from the provider's defaults while tagsAll is still unknown (pulumi preview)", async () => {
+      // The engine's proxy throws on values unknown until the update; these sentinels are how it marks them.
+      const UNKNOWN_OBJECT = "dd056dcd-154b-4c76-9bd3-c8f88648b5ff";
+      const proxy = (policySdk as unknown as { unknownCheckingProxy<T>(v: T): T }).unknownCheckingProxy;
+      const messages: string[] = [];
+      const validate = requiredTags.validateResource as (a: unknown, r: (m: string) => void) => void;
+      const run = (defaultTags: string) =>
+        validate(
+          {
+            type: "aws:sns/topic:Topic",
+            urn: "urn:pulumi:test::ecs-json-api::aws:sns/topic:Topic::t",
+            name: "t",
+            props: proxy({ tagsAll: UNKNOWN_OBJECT, tags: UNKNOWN_OBJECT }),
+            provider: { type: "pulumi:providers:aws", urn: "p", name: "p", props: { defaultTags } },
+            getConfig: () => ({}),
+            notApplicable: () => {
+              throw new Error("not applicable");
+            },
+          },
+          (m) => messages.push(m),
+        );
+      run(JSON.stringify({ tags: { project: "ecs-json-api", stack: "test" } }));
+      assert.deepEqual(messages, []);
+      run(JSON.stringify({ tags: { project: "ecs-json-api" } }));
+      assert.deepEqual(messages, ['missing tag "stack"']);
     });
 
     it("fails the run with the policy's name when a policy throws", async () => {
