@@ -150,6 +150,8 @@ describe("policy runner", () => {
       const bucket = resources.find((r) => r.urn === BUCKET_URN);
       const versioning = resources.find((r) => r.urn === VERSIONING_URN);
       assert.match(String(bucket?.props.arn), /^arn:aws:s3:::p-bucket-[0-9a-f]+$/);
+      assert.equal(versioning?.props.id, "p-versioning-id");
+      assert.equal(versioning?.props.bucket, bucket?.props.id);
       assert.equal(versioning?.parent?.type, "ecs-json-api:test:Pair");
       assert.deepEqual(versioning?.dependencies, [bucket]);
       assert.deepEqual(versioning?.propertyDependencies.bucket, [bucket]);

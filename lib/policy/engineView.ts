@@ -26,7 +26,7 @@ export interface EngineResource {
   custom: boolean;
   /** What a resource policy sees: the inputs (with `tagsAll` where the provider would add it). */
   inputs: Props;
-  /** What a stack policy sees: the outputs (with `tagsAll` likewise). */
+  /** What a stack policy sees: the outputs, with the id and (likewise) `tagsAll`. */
   outputs: Props;
   protect: boolean;
   deleteBeforeReplace?: boolean;
@@ -142,7 +142,12 @@ export function engineView(evaluation: Evaluation): EngineResource[] {
       urn: urns.get(r) as string,
       custom: r.custom,
       inputs: tagsAll ? { ...r.inputs, tagsAll } : r.inputs,
-      outputs: tagsAll && r.state.tagsAll === undefined ? { ...r.state, tagsAll } : r.state,
+      // The engine's outputs carry the id the provider answered; the mock's state mostly leaves it out.
+      outputs: {
+        ...(r.custom ? { id: mockId(r) } : {}),
+        ...r.state,
+        ...(tagsAll && r.state.tagsAll === undefined ? { tagsAll } : {}),
+      },
       protect: r.options.protect === true,
       deleteBeforeReplace: r.options.deleteBeforeReplace,
       parentUrn: parent ? urns.get(parent) : undefined,
