@@ -2,7 +2,6 @@ import { randomUUID } from "node:crypto";
 import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
-import helmet from "@fastify/helmet";
 import underPressure from "@fastify/under-pressure";
 import Fastify, {
   type FastifyError,
@@ -128,6 +127,22 @@ export class RequestLog extends LogController {
   }
 }
 
+/**
+ * Security headers for a JSON API (OWASP REST Security Cheat Sheet): nothing may render, frame or sniff our
+ * responses, and browsers keep to HTTPS. The same on every response, so computed once. Not @fastify/helmet:
+ * measured here, its per-request middleware halved throughput, and half its headers are for HTML pages.
+ */
+export function securityHeaders(corsEnabled: boolean): Readonly<Record<string, string>> {
+  return Object.freeze({
+    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
+    "cross-origin-resource-policy": corsEnabled ? "cross-origin" : "same-origin",
+    "referrer-policy": "no-referrer",
+    "strict-transport-security": "max-age=31536000; includeSubDomains",
+    "x-content-type-options": "nosniff",
+    "x-frame-options": "DENY",
+  });
+}
+
 /** Trusts the `hops` nearest proxies (the ALB) and nothing a client wrote further left in X-Forwarded-For. */
 function trustHops(hops: number): (address: string, hop: number) => boolean {
   return (_address, hop) => hop < hops;
@@ -162,15 +177,6 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
 
   app.decorateRequest("cacheStatus", undefined);
 
-  app.register(helmet, {
-    // A JSON API renders nothing: forbid every fetch and every framing of its responses.
-    contentSecurityPolicy: {
-      useDefaults: false,
-      directives: { defaultSrc: ["'none'"], frameAncestors: ["'none'"] },
-    },
-    crossOriginResourcePolicy: { policy: corsOrigins.length > 0 ? "cross-origin" : "same-origin" },
-    frameguard: { action: "deny" },
-  });
   if (corsOrigins.length > 0) {
     app.register(cors, { origin: [...corsOrigins], methods: ["GET", "HEAD"], maxAge: 600 });
   }
@@ -182,18 +188,23 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     });
   }
 
-  app.addHook("onRequest", async (request, reply) => {
-    reply.header("x-request-id", request.id);
+  const headers = securityHeaders(corsOrigins.length > 0);
+  // Callback-style hooks: on the hot path, an async hook's promise per request is measurable.
+  app.addHook("onRequest", (request, reply, done) => {
+    reply.headers(headers).header("x-request-id", request.id);
+    done();
   });
 
   // On shutdown, Node closes idle keep-alive connections, but a connection whose request is still in flight would
   // stay open, idle, until keepAliveTimeout (65 s), far past ECS's stop timeout: tell its client to hang up.
   let closing = false;
-  app.addHook("preClose", async () => {
+  app.addHook("preClose", (done) => {
     closing = true;
+    done();
   });
-  app.addHook("onSend", async (_request, reply) => {
+  app.addHook("onSend", (_request, reply, payload, done) => {
     if (closing) reply.header("connection", "close");
+    done(null, payload);
   });
 
   app.setErrorHandler((error: FastifyError | DocumentError | ClientError, request, reply) => {
@@ -229,8 +240,8 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     reply
       .code(statusCode)
       .header("x-request-id", request.id)
+      .headers(headers)
       .header("cache-control", "no-store")
-      .header("x-content-type-options", "nosniff")
       .type("application/json; charset=utf-8");
     if (statusCode === 503) reply.header("retry-after", String(retryAfterS));
     return reply.send(body);
@@ -272,10 +283,9 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
 
   app.get<{ Params: { key: string } }>(
     "/api/:key",
-    {
-      handlerTimeout: requestTimeoutMs,
-      schema: { params: { type: "object", properties: { key: { type: "string" } }, required: ["key"] } },
-    },
+    // No params schema: keyProblem (shared with the infrastructure) is the rule, with its exact messages, and a
+    // schema would load and compile Ajv at start for nothing more.
+    { handlerTimeout: requestTimeoutMs },
     async (request, reply) => {
       const { key } = request.params;
       const problem = keyProblem(key);

@@ -201,7 +201,7 @@ describe("the API", () => {
         assert.equal(res.headers["x-content-type-options"], "nosniff", url);
         assert.equal(
           res.headers["content-security-policy"],
-          "default-src 'none';frame-ancestors 'none'",
+          "default-src 'none'; frame-ancestors 'none'",
           url,
         );
         assert.equal(res.headers["x-frame-options"], "DENY", url);

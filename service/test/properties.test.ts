@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import type { AddressInfo } from "node:net";
 import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
@@ -99,8 +100,7 @@ describe("properties of the API", () => {
   });
 
   it("never answers 5xx to raw paths sent over a real socket (dot segments, encoded slashes, bad escapes)", async () => {
-    const address = app.addresses()[0];
-    const base = `http://127.0.0.1:${address.port}`;
+    const base = `http://127.0.0.1:${(app.server.address() as AddressInfo).port}`;
     // What an HTTP client can put in a request line: printable ASCII without spaces.
     const raw = fc.string({ unit: fc.constantFrom(..."aZ09-_./%2EeFf?#\\~"), maxLength: 30 });
     await fc.assert(

@@ -11,7 +11,7 @@ const PREFIX = "v1/";
 function storeOn(
   endpoint: string,
   options: Partial<S3StoreOptions> = {},
-  credentials = EMULATOR_CREDENTIALS,
+  credentials: { accessKeyId: string; secretAccessKey: string } = EMULATOR_CREDENTIALS,
 ) {
   const client = createS3Client({
     endpoint,
