@@ -29,6 +29,15 @@ export const EXCEPTIONS: PolicyException[] = [
       "containers run non-root on read-only root filesystems. Host mode stays forbidden (Security Hub ECS.17).",
   },
   {
+    control: "checkov:CKV_AWS_260",
+    asks: "No security group admits 0.0.0.0/0 on port 80.",
+    policy: "sg-no-ingress-from-anywhere",
+    reason:
+      "The internet-facing load balancer's group admits 80 (and 443) from anywhere: that is its job, and port 80 " +
+      "is how clients reach a stack without a certificate, or get redirected to HTTPS once it has one. The " +
+      "policy allows it on that group only (as Security Hub's EC2.18 does, whose authorised ports are 80 and 443).",
+  },
+  {
     control: "securityhub:ELB.1, securityhub:ELB.18, checkov:CKV_AWS_2",
     asks: "Every ALB listener serves HTTPS, or redirects HTTP to HTTPS.",
     policy: "alb-http-redirects-to-https",

@@ -94,7 +94,7 @@ export const noIngressFromAnywhere: StackValidationPolicy = {
     "No security group admits 0.0.0.0/0 or ::/0, except TCP 80 and 443 on the Application Load Balancer's group.",
   enforcementLevel: "mandatory",
   severity: "high",
-  tags: controls("EC2.18", "CKV_AWS_260", "CKV_AWS_277"),
+  tags: controls("EC2.18", "CKV_AWS_277"),
   validateStack: (args, report) => {
     const albGroups = loadBalancerGroups(args);
     for (const rule of securityGroupRules(args)) {
