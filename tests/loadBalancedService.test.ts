@@ -205,7 +205,7 @@ describe("LoadBalancedService", () => {
       assert.deepEqual(Object.keys(byPort).sort(), ["443", "80"]);
       assert.equal(byPort[443].inputs.protocol, "HTTPS");
       assert.equal(byPort[443].inputs.sslPolicy, TLS_POLICY);
-      assert.equal(TLS_POLICY, "ELBSecurityPolicy-TLS13-1-2-2021-06");
+      assert.equal(TLS_POLICY, "ELBSecurityPolicy-TLS13-1-2-Res-2021-06");
       assert.equal(byPort[443].inputs.certificateArn, CERT);
       assert.deepEqual(byPort[443].inputs.defaultActions, [
         { type: "forward", targetGroupArn: e.one("aws:lb/targetGroup:TargetGroup").state.arn },

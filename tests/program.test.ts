@@ -5,6 +5,7 @@
  */
 import * as assert from "node:assert/strict";
 import { type Evaluation, evaluateStack, type RecordedResource } from "../lib/harness";
+import { checkStack } from "../lib/policy";
 
 const STACKS = ["test", "prod"] as const;
 const COMPONENTS = [
@@ -280,4 +281,35 @@ describe("what differs between test and prod", () => {
     assert.deepEqual(onlyTest, []);
     assert.deepEqual(onlyProd, ["aws:ec2/vpcEndpoint:VpcEndpoint"]);
   });
+});
+
+describe("the HTTPS variants of prod", () => {
+  const variants: Record<string, Record<string, string>> = {
+    "a certificate ARN": {
+      "ecs-json-api:certificateArn":
+        "arn:aws:acm:eu-west-1:123456789012:certificate/0f1e2d3c-aaaa-bbbb-cccc-123456789abc",
+    },
+    "a domain in a hosted zone": {
+      "ecs-json-api:domainName": "api.example.com",
+      "ecs-json-api:hostedZoneId": "Z0123456789ABC",
+    },
+  };
+  for (const [what, overrides] of Object.entries(variants)) {
+    it(`with ${what}: serves HTTPS with a TLS 1.3 policy, redirects HTTP, and passes the policy pack`, async () => {
+      const stack = await evaluateStack("prod", { overrides });
+      const listeners = Object.fromEntries(
+        stack.resourcesOfType("aws:lb/listener:Listener").map((l) => [l.inputs.port, l.inputs]),
+      );
+      assert.deepEqual(Object.keys(listeners).sort(), ["443", "80"]);
+      assert.equal(listeners[443].protocol, "HTTPS");
+      assert.match(listeners[443].sslPolicy, /^ELBSecurityPolicy-TLS13-/);
+      assert.equal(listeners[80].defaultActions[0].type, "redirect");
+      assert.equal(listeners[80].defaultActions[0].redirect.protocol, "HTTPS");
+      const result = await checkStack(stack);
+      assert.deepEqual(
+        result.violations.map((v: { policy: string; message: string }) => `${v.policy}: ${v.message}`),
+        [],
+      );
+    });
+  }
 });
