@@ -48,6 +48,18 @@ describe("stack config", () => {
       }
     });
 
+    it("documents every key with its default in the README's configuration table", () => {
+      const readme = readFileSync("README.md", "utf8");
+      for (const [key, spec] of Object.entries(SCHEMA)) {
+        const row = readme.split("\n").find((line) => line.startsWith(`| \`${key}\` |`));
+        assert.ok(row, `README.md has no row for ${key}`);
+        assert.ok(
+          row.includes(`\`${JSON.stringify(spec.default)}\``),
+          `README.md shows another default for ${key}`,
+        );
+      }
+    });
+
     it("tags every resource with the project and the stack", () => {
       assert.deepEqual(
         parse_("prod", {
