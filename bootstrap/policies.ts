@@ -4,6 +4,7 @@
  * docs/delivery.md explains each choice; where a grant is broad, the comment says why.
  */
 import type * as aws from "@pulumi/aws";
+import { denyInsecureTransport } from "../components/bucketPolicy";
 
 /** GitHub Actions' OIDC issuer, without the scheme (the prefix of its IAM condition keys). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -71,14 +72,7 @@ export function stateBucketPolicy(bucketArn: string): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport(bucketArn),
       {
         // Default encryption covers requests that name no encryption; this refuses ones that name another.
         Sid: "DenyNonKmsEncryption",

@@ -10,6 +10,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { denyInsecureTransport } from "./bucketPolicy";
 
 /** The service principal that delivers ALB access logs. */
 export const ELB_LOG_DELIVERY_PRINCIPAL = "logdelivery.elasticloadbalancing.amazonaws.com";
@@ -30,14 +31,7 @@ export function accessLogBucketPolicy(bucketArn: string, accountId: string): aws
         Action: "s3:PutObject",
         Resource: `${bucketArn}/AWSLogs/${accountId}/*`,
       },
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
+      denyInsecureTransport(bucketArn),
     ],
   };
 }

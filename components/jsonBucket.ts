@@ -31,6 +31,7 @@ import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { keyProblem } from "../service/src/keys";
 import { SCHEMA } from "../stacks/schema";
+import { denyInsecureTransport } from "./bucketPolicy";
 import { type CommonArgs, componentProvider } from "./provider";
 
 /** The project root, against which a relative content folder is resolved. */
@@ -244,16 +245,7 @@ export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): Resol
 export function tlsOnlyPolicy(bucketArn: string): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
-    Statement: [
-      {
-        Sid: "DenyInsecureTransport",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:*",
-        Resource: [bucketArn, `${bucketArn}/*`],
-        Condition: { Bool: { "aws:SecureTransport": "false" } },
-      },
-    ],
+    Statement: [denyInsecureTransport(bucketArn)],
   };
 }
 
