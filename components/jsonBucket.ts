@@ -5,7 +5,7 @@
  * default (SSE-S3, or SSE-KMS with a key of its own and bucket keys), versioned with noncurrent versions expiring
  * after N days, and reachable over TLS only (a bucket policy denies `aws:SecureTransport = false`).
  *
- * Seeding, decided once for every stack and the local run alike:
+ * Seeding (the folder's rules live in contentFolder.ts, shared with the local run):
  * - every `*.json` file directly in the content folder becomes the object `keyPrefix + file name` (content/foo.json
  *   -> documents/foo.json, served as GET /api/foo) with `Content-Type: application/json`;
  * - each file must be UTF-8 text that parses as JSON, and its name without `.json` must be a valid key
@@ -24,14 +24,12 @@
  * the replaced version stays recoverable for `noncurrentVersionDays`, and the file stays in git. Without
  * protection (test) `forceDestroy` lets `pulumi destroy` empty and delete the bucket.
  */
-import { createHash } from "node:crypto";
-import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { keyProblem } from "../service/src/keys";
 import { SCHEMA } from "../stacks/schema";
 import { denyInsecureTransport } from "./bucketPolicy";
+import { DEFAULT_MAX_DOCUMENT_BYTES, type SeedDocument, scanContentFolder } from "./contentFolder";
 import { type CommonArgs, componentProvider } from "./provider";
 
 /** The project root, against which a relative content folder is resolved. */
@@ -43,12 +41,6 @@ const ENCRYPTIONS: readonly string[] = ["sse-s3", "sse-kms"];
 
 /** Days after which an unfinished multipart upload is aborted (its parts are billed until then). */
 export const ABORT_MULTIPART_DAYS = 7;
-
-/**
- * The service's default MAX_DOCUMENT_BYTES (service/src/config.ts): it answers 502 for anything larger, so a
- * larger file is refused here rather than deployed unservable.
- */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576;
 
 /** A bucket-name prefix Pulumi's auto-naming can extend (`<name>-bucket-<7 chars>` stays within 63). */
 const BUCKET_NAME_PREFIX = /^[a-z0-9][a-z0-9-]{0,47}$/;
@@ -68,24 +60,6 @@ export interface JsonBucketArgs extends CommonArgs {
   maxDocumentBytes?: number;
 }
 
-/** A content file that passed every check. */
-export interface SeedDocument {
-  /** The document key the service serves it under: the file name without `.json`. */
-  key: string;
-  /** The file name, e.g. `foo.json`. */
-  fileName: string;
-  /** Absolute path of the file. */
-  path: string;
-  /** SHA-256 of the file's bytes, hex: the object is updated whenever it changes. */
-  sha256: string;
-}
-
-/** What `scanContentFolder` found: the documents, and every problem. */
-export interface ContentScan {
-  documents: SeedDocument[];
-  problems: string[];
-}
-
 /** JsonBucketArgs with defaults applied and the content folder read and checked. */
 export interface ResolvedJsonBucketArgs extends CommonArgs {
   contentDir: string;
@@ -95,88 +69,6 @@ export interface ResolvedJsonBucketArgs extends CommonArgs {
   deletionProtection: boolean;
   maxDocumentBytes: number;
   documents: SeedDocument[];
-}
-
-// Fatal: invalid UTF-8 is an error, not U+FFFD. ignoreBOM keeps a BOM in the text, so JSON.parse reports it
-// instead of the service choking on it later.
-const utf8 = new TextDecoder("utf-8", { fatal: true, ignoreBOM: true });
-
-/**
- * Reads the content folder `dir` (shown in messages as `shownAs`) by the rules in this file's header, in file
- * name order, refusing files over `maxBytes`. Reports problems instead of throwing.
- */
-export function scanContentFolder(
-  dir: string,
-  shownAs: string,
-  maxBytes = DEFAULT_MAX_DOCUMENT_BYTES,
-): ContentScan {
-  const documents: SeedDocument[] = [];
-  const problems: string[] = [];
-  let entries: string[];
-  try {
-    if (!fs.statSync(dir).isDirectory())
-      return { documents, problems: [`content folder "${shownAs}" is not a folder`] };
-    entries = fs.readdirSync(dir).sort();
-  } catch {
-    return { documents, problems: [`content folder "${shownAs}" does not exist`] };
-  }
-  for (const fileName of entries) {
-    if (fileName.startsWith(".")) continue;
-    const full = path.join(dir, fileName);
-    const shown = path.join(shownAs, fileName);
-    let stat: fs.Stats;
-    try {
-      stat = fs.statSync(full);
-    } catch (err) {
-      problems.push(`${shown} cannot be read (${(err as NodeJS.ErrnoException).code})`);
-      continue;
-    }
-    if (stat.isDirectory()) {
-      problems.push(
-        `${shown} is a folder; documents must sit directly in the content folder (a key cannot contain '/')`,
-      );
-      continue;
-    }
-    if (fileName.endsWith(".md")) continue;
-    if (!fileName.endsWith(".json") || !stat.isFile()) {
-      problems.push(
-        `${shown} is not a .json document; the content folder holds *.json documents and *.md notes only`,
-      );
-      continue;
-    }
-    const key = fileName.slice(0, -".json".length);
-    const problem = keyProblem(key);
-    if (problem) problems.push(`${shown}: key "${key}" ${problem}`);
-    if (stat.size > maxBytes) {
-      problems.push(
-        `${shown} is ${stat.size} bytes; the service serves documents of at most ${maxBytes} bytes (MAX_DOCUMENT_BYTES)`,
-      );
-      continue;
-    }
-    let bytes: Buffer;
-    try {
-      bytes = fs.readFileSync(full);
-    } catch (err) {
-      problems.push(`${shown} cannot be read (${(err as NodeJS.ErrnoException).code})`);
-      continue;
-    }
-    let text: string;
-    try {
-      text = utf8.decode(bytes);
-    } catch {
-      problems.push(`${shown} is not UTF-8 text`);
-      continue;
-    }
-    try {
-      JSON.parse(text);
-    } catch (err) {
-      problems.push(`${shown} is not valid JSON: ${(err as Error).message}`);
-      continue;
-    }
-    if (!problem)
-      documents.push({ key, fileName, path: full, sha256: createHash("sha256").update(bytes).digest("hex") });
-  }
-  return { documents, problems };
 }
 
 /** Exported for tests: applies defaults, reads the content folder and reports every problem at once. */

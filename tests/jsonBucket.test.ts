@@ -9,13 +9,8 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import {
-  DEFAULT_MAX_DOCUMENT_BYTES,
-  JsonBucket,
-  type JsonBucketArgs,
-  resolveJsonBucketArgs,
-  scanContentFolder,
-} from "../components/jsonBucket";
+import { DEFAULT_MAX_DOCUMENT_BYTES, scanContentFolder } from "../components/contentFolder";
+import { JsonBucket, type JsonBucketArgs, resolveJsonBucketArgs } from "../components/jsonBucket";
 import { type Evaluation, PROJECT_ROOT, runUnderMocks, stackConfig } from "../lib/harness";
 import { keyProblem } from "../service/src/keys";
 import { parseStackConfig } from "../stacks/config";
