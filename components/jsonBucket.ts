@@ -5,16 +5,9 @@
  * default (SSE-S3, or SSE-KMS with a key of its own and bucket keys), versioned with noncurrent versions expiring
  * after N days, and reachable over TLS only (a bucket policy denies `aws:SecureTransport = false`).
  *
- * Seeding (the folder's rules live in contentFolder.ts, shared with the local run):
- * - every `*.json` file directly in the content folder becomes the object `keyPrefix + file name` (content/foo.json
- *   -> documents/foo.json, served as GET /api/foo) with `Content-Type: application/json`;
- * - each file must be UTF-8 text that parses as JSON, and its name without `.json` must be a valid key
- *   (`keyProblem` in service/src/keys.ts, the rule the service enforces too);
- * - hidden entries (starting with '.', e.g. .DS_Store, .gitkeep) and `*.md` notes (content/README.md) are skipped;
- * - anything else fails: a sub-folder (a key cannot contain '/', so it could never be served), any other file
- *   (`notes.txt`, `foo.JSON`, `foo.json.bak`: probably a document by mistake, so it is refused, not skipped);
- * - keys cannot collide: the folder is flat and a key is its file's name;
- * - an empty folder seeds nothing (documentCount 0) with a warning; a missing folder is an error.
+ * Seeding: every document of the content folder (the rules are in contentFolder.ts, shared with the local run)
+ * becomes the object `keyPrefix + file name` (content/foo.json -> documents/foo.json, served as GET /api/foo) with
+ * `Content-Type: application/json`; an empty folder seeds nothing (documentCount 0) with a warning.
  * Every problem is collected and reported at once, before anything is registered, so `pulumi preview` fails
  * with the full list and nothing is deployed.
  *
