@@ -2,7 +2,7 @@ import { createHash } from "node:crypto";
 import { addAbortSignal, Readable } from "node:stream";
 import { GetObjectCommand, type GetObjectCommandOutput, S3Client } from "@aws-sdk/client-s3";
 import { DocumentError } from "./errors";
-import type { DocumentStore, ReadOptions, ReadResult } from "./store";
+import { type DocumentStore, type ReadOptions, type ReadResult, toDocument } from "./store";
 
 /** How the S3 client reaches S3 and how long it may take. */
 export interface S3ClientOptions {
@@ -150,13 +150,8 @@ export class S3DocumentStore implements DocumentStore {
       );
     }
     const bytes = await readAtMost(body, max, options.signal, action);
-    try {
-      JSON.parse(bytes.toString("utf8"));
-    } catch (error) {
-      throw new DocumentError("invalid-json", `${action}: not valid JSON: ${(error as Error).message}`);
-    }
     const etag = output.ETag ?? `"${createHash("md5").update(bytes).digest("hex")}"`;
-    return { kind: "found", document: { body: bytes, etag, lastModified: output.LastModified } };
+    return { kind: "found", document: toDocument(bytes, etag, output.LastModified?.toUTCString(), action) };
   }
 
   async probe(signal?: AbortSignal): Promise<void> {

@@ -76,6 +76,25 @@ describe("the service over HTTP against the S3 emulator", () => {
     assert.deepEqual(JSON.parse(foo.body), { greeting: "I am the Foo" });
   });
 
+  it("serves a large document byte for byte, and refuses one that is not UTF-8 with 502", async () => {
+    const large = JSON.stringify({
+      items: Array.from({ length: 20_000 }, (_, i) => ({ i, name: `élément ${i}` })),
+    });
+    await putDocument(emulator.client, BUCKET, "content/large.json", large);
+    await putDocument(
+      emulator.client,
+      BUCKET,
+      "content/latin1.json",
+      Buffer.from('{"name":"caf\xe9"}', "latin1"),
+    );
+    const { url } = await serve();
+    const res = await httpGet(url, "/api/large");
+    assert.equal(res.status, 200);
+    assert.equal(res.headers["content-length"], String(Buffer.byteLength(large)));
+    assert.equal(res.body, large);
+    assert.equal((await httpGet(url, "/api/latin1")).status, 502);
+  });
+
   it("answers 400 for dot segments and encoded slashes sent raw, without asking S3", async () => {
     const { url } = await serve();
     for (const path of [

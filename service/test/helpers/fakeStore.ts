@@ -1,7 +1,13 @@
 import { createHash } from "node:crypto";
 import { setTimeout as sleep } from "node:timers/promises";
 import { DocumentError } from "../../src/errors";
-import type { DocumentStore, ReadOptions, ReadResult, StoredDocument } from "../../src/store";
+import {
+  type DocumentStore,
+  type ReadOptions,
+  type ReadResult,
+  type StoredDocument,
+  toDocument,
+} from "../../src/store";
 
 /** One call to FakeStore.read, as the store saw it. */
 export interface ReadCall {
@@ -23,8 +29,8 @@ export class FakeStore implements DocumentStore {
 
   /** Stores `json` (serialised unless already a string) under `key`, with an MD5 ETag as S3 computes it. */
   put(key: string, json: unknown): StoredDocument {
-    const body = Buffer.from(typeof json === "string" ? json : JSON.stringify(json));
-    const document = { body, etag: `"${createHash("md5").update(body).digest("hex")}"` };
+    const bytes = Buffer.from(typeof json === "string" ? json : JSON.stringify(json));
+    const document = toDocument(bytes, `"${createHash("md5").update(bytes).digest("hex")}"`);
     this.documents.set(key, document);
     return document;
   }
