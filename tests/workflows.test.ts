@@ -393,7 +393,7 @@ describe("smoke-test.sh", () => {
   const expected = path.join(PROJECT_ROOT, "content", "foo.json");
   let server: Server;
   let base: string;
-  let behaviour: { failuresLeft: number; document: string };
+  let behaviour: { failuresLeft: number; document: string; missingStatus?: number };
   const hits: string[] = [];
 
   before(async () => {
@@ -406,6 +406,8 @@ describe("smoke-test.sh", () => {
         res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
       } else if (req.url === "/api/foo") {
         res.writeHead(200, { "content-type": "application/json" }).end(behaviour.document);
+      } else if (req.url?.startsWith("/api/") && behaviour.missingStatus) {
+        res.writeHead(behaviour.missingStatus).end();
       } else {
         res.writeHead(404).end();
       }
@@ -425,11 +427,19 @@ describe("smoke-test.sh", () => {
     return JSON.stringify(Object.fromEntries(Object.entries(doc).reverse()), null, 2);
   };
 
-  it("passes when /healthz is 200 and /api/foo serves the same JSON as content/foo.json", async () => {
+  it("passes when /healthz is 200, /api/foo serves the same JSON as content/foo.json and a missing key is 404", async () => {
     behaviour = { failuresLeft: 0, document: sameDocumentReordered() };
     const result = await smoke([`${base}/`, "foo", expected]);
     assert.equal(result.code, 0, result.output);
-    assert.deepEqual(hits, ["/healthz", "/api/foo"]);
+    assert.deepEqual(hits, ["/healthz", "/api/foo", "/api/smoke-test-no-such-document_"]);
+  });
+
+  it("fails when a missing document is not 404 (S3 answering AccessDenied for absent keys)", async () => {
+    behaviour = { failuresLeft: 0, document: sameDocumentReordered(), missingStatus: 502 };
+    const result = await smoke([base, "foo", expected]);
+    assert.equal(result.code, 1);
+    assert.match(result.output, /missing \/api\/smoke-test-no-such-document_ is 502, not 404/);
+    assert.match(result.output, /a missing key's 404 within 4 attempts/);
   });
 
   it("retries while the deployment settles and passes once the service answers", async () => {
@@ -443,7 +453,10 @@ describe("smoke-test.sh", () => {
     behaviour = { failuresLeft: 0, document: '{"greeting":"someone else"}' };
     const result = await smoke([base, "foo", expected]);
     assert.equal(result.code, 1);
-    assert.match(result.output, /did not pass \/healthz and \/api\/foo within 4 attempts/);
+    assert.match(
+      result.output,
+      /did not pass \/healthz, \/api\/foo and a missing key's 404 within 4 attempts/,
+    );
     assert.equal(hits.filter((h) => h === "/api/foo").length, 4);
   });
 

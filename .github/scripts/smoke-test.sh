@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# Post-deploy smoke test: the service answers /healthz and serves one seeded document, byte for byte the same
-# JSON as the file in content/. Retries while a fresh deployment settles (the ALB registers new targets, ECS
+# Post-deploy smoke test: the service answers /healthz, serves one seeded document, byte for byte the same
+# JSON as the file in content/, and answers a key that is not there with 404. The last check proves on real S3
+# what no emulator can: that the task role's prefix-scoped s3:ListBucket lets S3 say NoSuchKey (a missing grant
+# makes S3 answer AccessDenied, which the service turns into 502). Retries while a fresh deployment settles (the ALB registers new targets, ECS
 # replaces old tasks); exits non-zero when the attempts run out, which stops the promotion to prod.
 #
 #   smoke-test.sh <base-url> <document-key> <expected-json-file>
@@ -31,6 +33,13 @@ if [ ! -f "$expected" ]; then
   exit 2
 fi
 
+# A valid key (letters, '-', '_') that no content file may take: content/ has no such file (checked below).
+missing="smoke-test-no-such-document_"
+if [ -e "$(dirname "$expected")/$missing.json" ]; then
+  echo "smoke test: $(dirname "$expected")/$missing.json exists; the missing-key check needs that name free" >&2
+  exit 2
+fi
+
 body=$(mktemp)
 trap 'rm -f "$body"' EXIT
 
@@ -57,15 +66,20 @@ for attempt in $(seq 1 "$attempts"); do
   if [ "$health" = "200" ]; then
     doc=$(get "$base/api/$key")
     if [ "$doc" = "200" ] && same_json; then
-      echo "smoke test passed on attempt $attempt: $base/healthz is 200 and $base/api/$key matches $expected"
-      exit 0
+      absent=$(get "$base/api/$missing")
+      if [ "$absent" = "404" ]; then
+        echo "smoke test passed on attempt $attempt: $base/healthz is 200, $base/api/$key matches $expected, a missing key is 404"
+        exit 0
+      fi
+      echo "attempt $attempt/$attempts: /healthz 200, /api/$key matches, but missing /api/$missing is $absent, not 404"
+    else
+      echo "attempt $attempt/$attempts: /healthz 200, /api/$key $doc (or a different document)"
     fi
-    echo "attempt $attempt/$attempts: /healthz 200, /api/$key $doc (or a different document)"
   else
     echo "attempt $attempt/$attempts: /healthz $health"
   fi
   if [ "$attempt" -lt "$attempts" ]; then sleep "$delay"; fi
 done
 
-echo "smoke test failed: $base did not pass /healthz and /api/$key within $attempts attempts" >&2
+echo "smoke test failed: $base did not pass /healthz, /api/$key and a missing key's 404 within $attempts attempts" >&2
 exit 1
