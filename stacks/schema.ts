@@ -170,9 +170,10 @@ export const SCHEMA = {
   albIdleTimeout: int(
     "Seconds the ALB keeps an idle connection; the service's keep-alive is set above it.",
     60,
+    // The ALB allows up to 4000 s, but the service's keep-alive (this + 5 s) is capped at 3600 s.
     {
       min: 15,
-      max: 4000,
+      max: 3595,
     },
   ),
   albAccessLogs: bool("Write ALB access logs to a dedicated, locked-down bucket.", false),

@@ -6,6 +6,8 @@
 import * as assert from "node:assert/strict";
 import { type Evaluation, evaluateStack, type RecordedResource } from "../lib/harness";
 import { checkStack } from "../lib/policy";
+import { loadConfig } from "../service/src/config";
+import { SCHEMA } from "../stacks/schema";
 
 const STACKS = ["test", "prod"] as const;
 const COMPONENTS = [
@@ -150,6 +152,21 @@ for (const stackName of STACKS) {
       assert.equal(env.KEY_PREFIX, "documents/");
       assert.equal(env.AWS_REGION, "eu-west-1");
       assert.equal(env.KEEP_ALIVE_TIMEOUT_MS, String((60 + 5) * 1000));
+    });
+
+    it("hands the container an environment the service accepts", () => {
+      const [container] = JSON.parse(
+        stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+      );
+      const env = Object.fromEntries(
+        container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
+      );
+      const service = loadConfig(env);
+      assert.ok(service.keepAliveTimeoutMs > 60_000, "keep-alive above the ALB's idle timeout");
+      assert.ok(
+        service.shutdownTimeoutMs < container.stopTimeout * 1000,
+        "drained before ECS kills the container",
+      );
     });
 
     it("deploys the image the program built and pushed, by digest", () => {
@@ -312,4 +329,21 @@ describe("the HTTPS variants of prod", () => {
       );
     });
   }
+});
+
+describe("the longest ALB idle timeout the config allows", () => {
+  it("still gives the service a keep-alive it accepts", async () => {
+    const longest = SCHEMA.albIdleTimeout.max;
+    const stack = await evaluateStack("test", {
+      overrides: { "ecs-json-api:albIdleTimeout": String(longest) },
+    });
+    const [container] = JSON.parse(
+      stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+    );
+    const env = Object.fromEntries(
+      container.environment.map((e: { name: string; value: string }) => [e.name, e.value]),
+    );
+    assert.equal(stack.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout, longest);
+    assert.equal(loadConfig(env).keepAliveTimeoutMs, (longest + 5) * 1000);
+  });
 });
