@@ -333,7 +333,7 @@ describe("the HTTPS variants of prod", () => {
 
 describe("the longest ALB idle timeout the config allows", () => {
   it("still gives the service a keep-alive it accepts", async () => {
-    const longest = SCHEMA.albIdleTimeout.max;
+    const longest = SCHEMA.albIdleTimeout.max as number;
     const stack = await evaluateStack("test", {
       overrides: { "ecs-json-api:albIdleTimeout": String(longest) },
     });
