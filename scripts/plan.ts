@@ -1,12 +1,13 @@
 /**
  * The offline plan: `npm run plan -- <stack>` evaluates the program for the stack under mocks (no credentials,
  * no network), prints its resources by component, counts per type, what differs from the other stacks and the
- * policy results, and writes the architecture diagram to docs/diagrams/<stack>.md.
+ * policy results, and writes the architecture diagram to docs/diagrams/<stack>.md (and to the README, when it
+ * shows that stack's diagram).
  */
-import { mkdirSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../lib/harness";
-import { knownStacks, planStack } from "../lib/plan";
+import { embedDiagram, knownStacks, mermaidBlock, planStack } from "../lib/plan";
 
 async function main(): Promise<void> {
   const stack = process.argv[2];
@@ -18,6 +19,10 @@ async function main(): Promise<void> {
   const file = path.join(PROJECT_ROOT, plan.diagramPath);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, plan.diagram);
+  const readmePath = path.join(PROJECT_ROOT, "README.md");
+  const readme = readFileSync(readmePath, "utf8");
+  const updated = embedDiagram(readme, stack, mermaidBlock(plan.diagram));
+  if (updated !== readme) writeFileSync(readmePath, updated);
   process.stdout.write(plan.text);
 }
 

@@ -11,6 +11,9 @@ import {
   architectureOf,
   configDifferences,
   diagramPath,
+  embedDiagram,
+  embeddedDiagram,
+  mermaidBlock,
   type PlanResource,
   planStack,
   renderDiagram,
@@ -297,6 +300,15 @@ describe("offline plan", () => {
       });
     });
 
+    it("shows the current prod diagram in the README", async () => {
+      const shown = embeddedDiagram(readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8"), "prod");
+      assert.ok(shown, "README.md has no <!-- diagram:prod --> region");
+      assert.ok(
+        shown === mermaidBlock(await stackDiagram("prod")),
+        "README.md's prod diagram is stale: run `npm run plan -- prod`",
+      );
+    });
+
     for (const stack of ["test", "prod"]) {
       it(`has a committed ${stack} diagram that matches the program`, async () => {
         const file = diagramPath(stack);
@@ -307,5 +319,28 @@ describe("offline plan", () => {
         );
       });
     }
+  });
+});
+
+describe("the README's embedded diagram", () => {
+  const doc = ["# Title", "<!-- diagram:prod -->", "old", "<!-- /diagram:prod -->", "after"].join("\n");
+  const block = "```mermaid\nflowchart LR\n  a --> b\n```";
+
+  it("replaces only the region between the stack's markers", () => {
+    const updated = embedDiagram(doc, "prod", block);
+    assert.equal(embeddedDiagram(updated, "prod"), block);
+    assert.ok(updated.startsWith("# Title\n<!-- diagram:prod -->\n"));
+    assert.ok(updated.endsWith("<!-- /diagram:prod -->\nafter"));
+    assert.equal(embedDiagram(updated, "prod", block), updated, "refreshing twice changes nothing");
+  });
+
+  it("leaves a document without the stack's region alone", () => {
+    assert.equal(embedDiagram(doc, "test", block), doc);
+    assert.equal(embeddedDiagram(doc, "test"), undefined);
+  });
+
+  it("takes the mermaid block out of a diagram file, and refuses a file without one", () => {
+    assert.equal(mermaidBlock(`# Architecture\n\n${block}\n`), block);
+    assert.throws(() => mermaidBlock("# nothing here"), /no ```mermaid block/);
   });
 });

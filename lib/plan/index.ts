@@ -16,6 +16,7 @@ import { renderPlan } from "./report";
 export { type Architecture, architectureOf, type PlanResource } from "./architecture";
 export { diagramMarkdown, renderDiagram } from "./diagram";
 export { configDifferences, type Difference, resourceDifferences, stackless } from "./diff";
+export { embedDiagram, embeddedDiagram, mermaidBlock } from "./readme";
 export { countLines, renderPlan, resourceTree } from "./report";
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the project. */
