@@ -1,4 +1,5 @@
 import { LRUCache } from "lru-cache";
+import { withDeadline } from "./deadline";
 import { DocumentError, isTransient } from "./errors";
 import type { DocumentStore, StoredDocument } from "./store";
 
@@ -71,7 +72,7 @@ export class UncachedDocuments implements DocumentSource {
   }
 
   async lookup(key: string, timeoutMs: number): Promise<Lookup> {
-    const result = await this.#store.read(key, { signal: AbortSignal.timeout(timeoutMs) });
+    const result = await withDeadline(timeoutMs, (signal) => this.#store.read(key, { signal }));
     if (result.kind === "not-modified")
       throw new DocumentError("upstream", "S3 answered 304 to an unconditional read");
     return { document: result.kind === "found" ? result.document : undefined, cache: "off" };
@@ -132,10 +133,9 @@ export class CachedDocuments implements DocumentSource {
   async #refresh(key: string, previous: Entry | undefined): Promise<Lookup> {
     const ifNoneMatch = previous?.document?.etag;
     try {
-      const result = await this.#store.read(key, {
-        ifNoneMatch,
-        signal: AbortSignal.timeout(this.#options.loadTimeoutMs),
-      });
+      const result = await withDeadline(this.#options.loadTimeoutMs, (signal) =>
+        this.#store.read(key, { ifNoneMatch, signal }),
+      );
       const now = this.#now();
       if (result.kind === "not-modified") {
         if (!previous)

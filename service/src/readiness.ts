@@ -1,3 +1,4 @@
+import { withDeadline } from "./deadline";
 import type { DocumentStore } from "./store";
 
 /** The outcome of the last readiness probe. */
@@ -44,7 +45,7 @@ export class Readiness {
   async #probe(): Promise<ReadinessState> {
     let state: ReadinessState;
     try {
-      await this.#store.probe(AbortSignal.timeout(this.#options.timeoutMs));
+      await withDeadline(this.#options.timeoutMs, (signal) => this.#store.probe(signal));
       state = { ready: true };
     } catch (error) {
       state = { ready: false, reason: (error as Error).message };
