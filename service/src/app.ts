@@ -97,6 +97,17 @@ export function ifNoneMatchMatches(header: string | undefined, etag: string): bo
   });
 }
 
+/** Pino's level values, to tell whether a line would be written at all. */
+const LEVEL_VALUE: Readonly<Record<string, number>> = {
+  trace: 10,
+  debug: 20,
+  info: 30,
+  warn: 40,
+  error: 50,
+  fatal: 60,
+  silent: Number.POSITIVE_INFINITY,
+};
+
 /** Health and readiness probes, logged at debug level. */
 const PROBES = new Set(["/healthz", "/readyz"]);
 
@@ -112,6 +123,9 @@ export class RequestLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
+    const probe = PROBES.has(request.routeOptions.url ?? "");
+    // Below the logger's level, skip building the line (the details cost more than the no-op call).
+    if (!error && LEVEL_VALUE[request.log.level] > (probe ? 20 : 30)) return;
     const details = {
       method: request.method,
       url: request.url,
@@ -122,7 +136,7 @@ export class RequestLog extends LogController {
     };
     if (error) request.log.error({ ...details, err: error }, "request failed while responding");
     // The ALB and ECS probe every few seconds: their lines would drown the traffic's.
-    else if (PROBES.has(request.routeOptions.url ?? "")) request.log.debug(details, "request");
+    else if (probe) request.log.debug(details, "request");
     else request.log.info(details, "request");
   }
 }

@@ -267,6 +267,32 @@ describe("the API", () => {
     });
   });
 
+  describe("logs", () => {
+    it("writes exactly one JSON line per request, with status, latency and cache outcome; probes only at debug", async () => {
+      const lines: string[] = [];
+      const logged = appOn(store, {
+        logger: { level: "info", stream: { write: (line: string) => lines.push(line) } },
+      });
+      store.put("foo", { v: 1 });
+      await logged.inject({ url: "/api/foo", headers: { "x-amzn-trace-id": "Root=1-abc" } });
+      await logged.inject({ url: "/api/foo" });
+      await logged.inject({ url: "/api/.bad" });
+      await logged.inject({ url: "/healthz" });
+      await logged.inject({ url: "/readyz" });
+      await logged.close();
+      const entries = lines.map((line) => JSON.parse(line)).filter((entry) => entry.msg === "request");
+      assert.deepEqual(
+        entries.map((e) => [e.reqId, e.method, e.url, e.statusCode, e.cache, typeof e.ms]),
+        [
+          ["Root=1-abc", "GET", "/api/foo", 200, "miss", "number"],
+          [entries[1].reqId, "GET", "/api/foo", 200, "hit", "number"],
+          [entries[2].reqId, "GET", "/api/.bad", 400, undefined, "number"],
+        ],
+      );
+      assert.equal(lines.length, entries.length, `unexpected lines: ${lines.join("")}`);
+    });
+  });
+
   describe("GET /healthz", () => {
     it("answers 200 without touching S3, even when S3 is down", async () => {
       store.failure = new DocumentError("unavailable", "down");

@@ -125,11 +125,12 @@ describe("the built server process", () => {
     assert.deepEqual(
       requests.map((line) => [line.level, line.method, line.url, line.statusCode, line.cache]),
       [
-        ["info", "GET", "/api/foo", 200, "miss"],
-        ["info", "GET", "/api/foo", 200, "hit"],
+        [30, "GET", "/api/foo", 200, "miss"],
+        [30, "GET", "/api/foo", 200, "hit"],
       ],
     );
     for (const line of requests) {
+      assert.equal(typeof line.time, "number");
       assert.equal(typeof line.ms, "number");
       assert.equal(typeof line.reqId, "string");
     }
