@@ -1,5 +1,3 @@
-import { randomUUID } from "node:crypto";
-import type { IncomingMessage } from "node:http";
 import { STATUS_CODES } from "node:http";
 import cors from "@fastify/cors";
 import underPressure from "@fastify/under-pressure";
@@ -8,19 +6,13 @@ import Fastify, {
   type FastifyInstance,
   type FastifyReply,
   type FastifyRequest,
-  LogController,
 } from "fastify";
-import type { CacheStatus, DocumentSource } from "./cache";
+import type { DocumentSource } from "./cache";
 import { ClientError, DocumentError, type FailureKind } from "./errors";
+import { ifNoneMatchMatches, requestIdOf, securityHeaders, trustHops } from "./http";
 import { keyProblem } from "./keys";
 import type { ReadinessState } from "./readiness";
-
-declare module "fastify" {
-  interface FastifyRequest {
-    /** How the document was found, for the request's log line; unset on routes without a document. */
-    cacheStatus: CacheStatus | undefined;
-  }
-}
+import { RequestLog } from "./requestLog";
 
 /** What the app reads from. */
 export interface AppDeps {
@@ -76,91 +68,6 @@ const FAILURE_MESSAGE: Readonly<Record<FailureKind, string>> = {
 
 /** The longest path segment the router hands to a handler; longer ones get 414 (keys are far shorter). */
 export const MAX_PATH_PARAM_LENGTH = 1024;
-
-/** Request ids we accept from the ALB's X-Amzn-Trace-Id: printable ASCII without spaces, bounded. */
-const TRACE_ID = /^[\x21-\x7e]{1,256}$/;
-
-/** The request id: the ALB's trace id, so our log line and the ALB's access log share it; a UUID otherwise. */
-export function requestIdOf(req: IncomingMessage): string {
-  const header = req.headers["x-amzn-trace-id"];
-  return typeof header === "string" && TRACE_ID.test(header) ? header : randomUUID();
-}
-
-/** Whether an If-None-Match header matches `etag` (weak comparison, as RFC 9110 prescribes for it). */
-export function ifNoneMatchMatches(header: string | undefined, etag: string): boolean {
-  if (header === undefined) return false;
-  const opaque = (tag: string) => (tag.startsWith("W/") ? tag.slice(2) : tag);
-  const target = opaque(etag);
-  return header.split(",").some((candidate) => {
-    const tag = candidate.trim();
-    return tag === "*" || opaque(tag) === target;
-  });
-}
-
-/** Pino's level values, to tell whether a line would be written at all. */
-const LEVEL_VALUE: Readonly<Record<string, number>> = {
-  trace: 10,
-  debug: 20,
-  info: 30,
-  warn: 40,
-  error: 50,
-  fatal: 60,
-  silent: Number.POSITIVE_INFINITY,
-};
-
-/** Health and readiness probes, logged at debug level. */
-const PROBES = new Set(["/healthz", "/readyz"]);
-
-/**
- * One log line per request, when it completes, with its status, latency and cache outcome: Fastify's default
- * is two lines (received, completed) without the cache outcome.
- */
-export class RequestLog extends LogController {
-  override incomingRequest(): void {}
-  override routeNotFound(): void {}
-  override requestCompleted(
-    error: Error | null | undefined,
-    request: FastifyRequest,
-    reply: FastifyReply,
-  ): void {
-    const probe = PROBES.has(request.routeOptions.url ?? "");
-    // Below the logger's level, skip building the line (the details cost more than the no-op call).
-    if (!error && LEVEL_VALUE[request.log.level] > (probe ? 20 : 30)) return;
-    const details = {
-      method: request.method,
-      url: request.url,
-      statusCode: reply.statusCode,
-      ms: Math.round(reply.elapsedTime * 100) / 100,
-      cache: request.cacheStatus,
-      ip: request.ip,
-    };
-    if (error) request.log.error({ ...details, err: error }, "request failed while responding");
-    // The ALB and ECS probe every few seconds: their lines would drown the traffic's.
-    else if (probe) request.log.debug(details, "request");
-    else request.log.info(details, "request");
-  }
-}
-
-/**
- * Security headers for a JSON API (OWASP REST Security Cheat Sheet): nothing may render, frame or sniff our
- * responses, and browsers keep to HTTPS. The same on every response, so computed once. Not @fastify/helmet:
- * measured here, its per-request middleware halved throughput, and half its headers are for HTML pages.
- */
-export function securityHeaders(corsEnabled: boolean): Readonly<Record<string, string>> {
-  return Object.freeze({
-    "content-security-policy": "default-src 'none'; frame-ancestors 'none'",
-    "cross-origin-resource-policy": corsEnabled ? "cross-origin" : "same-origin",
-    "referrer-policy": "no-referrer",
-    "strict-transport-security": "max-age=31536000; includeSubDomains",
-    "x-content-type-options": "nosniff",
-    "x-frame-options": "DENY",
-  });
-}
-
-/** Trusts the `hops` nearest proxies (the ALB) and nothing a client wrote further left in X-Forwarded-For. */
-function trustHops(hops: number): (address: string, hop: number) => boolean {
-  return (_address, hop) => hop < hops;
-}
 
 /** Builds the service's Fastify instance (routes, hooks, plugins). Never listens: server.ts and tests do. */
 export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstance {
