@@ -244,6 +244,22 @@ describe("the service over HTTP against the S3 emulator", () => {
     proxy = await S3Proxy.start(emulator.endpoint);
   });
 
+  it("serves the cached copy when S3 turns slow, once the SDK's attempts time out within the budget", async () => {
+    const { url } = await serve({
+      CACHE_TTL_MS: "100",
+      REQUEST_TIMEOUT_MS: "2000",
+      S3_ATTEMPT_TIMEOUT_MS: "300",
+      S3_MAX_ATTEMPTS: "2",
+    });
+    const first = await httpGet(url, "/api/foo");
+    await sleep(150);
+    proxy.delayMs = 10_000;
+    const res = await httpGet(url, "/api/foo");
+    assert.equal(res.status, 200);
+    assert.equal(res.body, first.body);
+    assert.ok(res.ms < 2000, `answered after ${Math.round(res.ms)} ms`);
+  });
+
   it("reads S3 on every request when CACHE_TTL_MS is 0", async () => {
     const { url } = await serve({ CACHE_TTL_MS: "0" });
     for (let i = 0; i < 3; i++) assert.equal((await httpGet(url, "/api/foo")).status, 200);
