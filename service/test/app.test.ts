@@ -334,12 +334,15 @@ describe("the API", () => {
       const shedding = appOn(store, { shedEventLoopDelayMs: 20, shedSampleIntervalMs: 10, retryAfterS: 7 });
       store.put("foo", { v: 1 });
       await shedding.ready();
-      // Block the event loop well past the threshold, then let the sampler record the delay.
+      // Block the event loop well past the threshold. The next loop turn runs the overdue sampler (timers come
+      // before setImmediate), which records the delay; the requests follow before its next sample resets it.
       const until = performance.now() + 300;
       while (performance.now() < until);
-      await new Promise((resolve) => setTimeout(resolve, 15));
-      const shed = await shedding.inject({ url: "/api/foo" });
-      const health = await shedding.inject({ url: "/healthz" });
+      await new Promise((resolve) => setImmediate(resolve));
+      const [shed, health] = await Promise.all([
+        shedding.inject({ url: "/api/foo" }),
+        shedding.inject({ url: "/healthz" }),
+      ]);
       await shedding.close();
       assert.equal(shed.statusCode, 503);
       assert.equal(shed.headers["retry-after"], "7");

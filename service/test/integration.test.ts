@@ -247,7 +247,7 @@ describe("the service over HTTP against the S3 emulator", () => {
   it("serves the cached copy when S3 turns slow, once the SDK's attempts time out within the budget", async () => {
     const { url } = await serve({
       CACHE_TTL_MS: "100",
-      REQUEST_TIMEOUT_MS: "2000",
+      REQUEST_TIMEOUT_MS: "4000",
       S3_ATTEMPT_TIMEOUT_MS: "300",
       S3_MAX_ATTEMPTS: "2",
     });
@@ -257,7 +257,8 @@ describe("the service over HTTP against the S3 emulator", () => {
     const res = await httpGet(url, "/api/foo");
     assert.equal(res.status, 200);
     assert.equal(res.body, first.body);
-    assert.ok(res.ms < 2000, `answered after ${Math.round(res.ms)} ms`);
+    // Two 300 ms attempts and the SDK's backoff; well inside the 4 s budget even on a loaded machine.
+    assert.ok(res.ms < 4000, `answered after ${Math.round(res.ms)} ms`);
   });
 
   it("reads S3 on every request when CACHE_TTL_MS is 0", async () => {
