@@ -1,9 +1,9 @@
-import { mkdtemp, readdir, readFile, rm } from "node:fs/promises";
+import { mkdtemp, readFile, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
-import { keyProblem } from "../src/keys";
+import { scanContentFolder } from "../../components/contentFolder";
 import { createS3Client } from "../src/s3Store";
 
 /**
@@ -79,23 +79,21 @@ export async function putDocument(client: S3Client, bucket: string, key: string,
   );
 }
 
-/** Uploads every `<name>.json` of `dir` as `prefix + name + ".json"`; returns the document keys. */
+/**
+ * Uploads the content folder as `prefix + name + ".json"`, by the same rules the infrastructure seeds the real
+ * bucket with (components/contentFolder.ts: valid keys, UTF-8 JSON, size limit, no stray files); returns the
+ * document keys. A folder that breaks a rule fails here as it would fail the deployment.
+ */
 export async function uploadContent(
   client: S3Client,
   bucket: string,
   prefix: string,
   dir: string = CONTENT_DIR,
 ): Promise<string[]> {
-  const names = (await readdir(dir)).filter((file) => file.endsWith(".json")).sort();
-  const keys: string[] = [];
-  for (const file of names) {
-    const key = file.slice(0, -".json".length);
-    const problem = keyProblem(key);
-    if (problem) throw new Error(`${join(dir, file)}: the key ${JSON.stringify(key)} ${problem}`);
-    const body = await readFile(join(dir, file));
-    JSON.parse(body.toString("utf8"));
-    await putDocument(client, bucket, `${prefix}${key}.json`, body);
-    keys.push(key);
+  const { documents, problems } = scanContentFolder(dir, dir);
+  if (problems.length > 0) throw new Error(`the content folder has problems: ${problems.join("; ")}`);
+  for (const document of documents) {
+    await putDocument(client, bucket, `${prefix}${document.key}.json`, await readFile(document.path));
   }
-  return keys;
+  return documents.map((document) => document.key);
 }

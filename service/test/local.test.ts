@@ -1,8 +1,9 @@
 import assert from "node:assert/strict";
 import { spawn } from "node:child_process";
-import { readFile } from "node:fs/promises";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { CONTENT_DIR } from "../dev/emulator";
+import { CONTENT_DIR, startEmulator, uploadContent } from "../dev/emulator";
 import { httpGet } from "./helpers/http";
 
 /** The local run (`npm start` at the root), as a newcomer runs it: emulator, content, service, Ctrl-C. */
@@ -38,5 +39,24 @@ describe("the local run", () => {
     }
     assert.equal(await exited, 0, stderr);
     assert.equal(stderr, "");
+  });
+
+  it("seeds the emulator by the deployment's content rules, refusing a folder the deployment would refuse", async () => {
+    const dir = await mkdtemp(join(tmpdir(), "content-"));
+    const emulator = await startEmulator({ buckets: ["docs"] });
+    try {
+      await writeFile(join(dir, "ok.json"), '{"ok":true}');
+      await writeFile(join(dir, "README.md"), "notes are skipped");
+      assert.deepEqual(await uploadContent(emulator.client, "docs", "v1/", dir), ["ok"]);
+      await writeFile(join(dir, "not json.json"), "{");
+      await assert.rejects(uploadContent(emulator.client, "docs", "v1/", dir), (error: Error) =>
+        error.message.startsWith(
+          `the content folder has problems: ${join(dir, "not json.json")}: key "not json" has characters`,
+        ),
+      );
+    } finally {
+      await emulator.close();
+      await rm(dir, { recursive: true, force: true });
+    }
   });
 });
