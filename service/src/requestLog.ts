@@ -34,7 +34,9 @@ export class RequestLog extends LogController {
     request: FastifyRequest,
     reply: FastifyReply,
   ): void {
-    const probe = PROBES.has(request.routeOptions.url ?? "");
+    // The raw URL, not request.routeOptions (a getter that builds an object per call): the ALB and ECS probe the
+    // exact paths.
+    const probe = PROBES.has(request.raw.url ?? "");
     // Below the logger's level, skip building the line (the details cost more than the no-op call).
     if (!error && LEVEL_VALUE[request.log.level] > (probe ? 20 : 30)) return;
     const details = {
