@@ -5,6 +5,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { VARIABLES } from "../service/src/config";
 import { INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "../stacks/instanceTypes";
 import { type IntegerSpec, SCHEMA, type StringSpec } from "../stacks/schema";
 import { capacityProblems, tasksPerInstance } from "./capacity";
@@ -178,9 +179,15 @@ export function resolveServiceArgs(args: LoadBalancedServiceArgs): ResolvedServi
   }
   // stopTimeout is the drain budget plus 10 s; 120 s is Fargate's ceiling and already holds every deploy and
   // scale-in that long per task, so the EC2 tasks here stay within it too.
-  if (!Number.isInteger(shutdownTimeoutMs) || shutdownTimeoutMs < 1000 || shutdownTimeoutMs > 110_000) {
+  // The service refuses to start unless its drain time exceeds its request budget (in-flight requests finish).
+  const minShutdownMs = (VARIABLES.REQUEST_TIMEOUT_MS.rule.default as number) + 1;
+  if (
+    !Number.isInteger(shutdownTimeoutMs) ||
+    shutdownTimeoutMs < minShutdownMs ||
+    shutdownTimeoutMs > 110_000
+  ) {
     problems.push(
-      `shutdownTimeoutMs = ${shutdownTimeoutMs} is not allowed; expected a whole number from 1000 to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s)`,
+      `shutdownTimeoutMs = ${shutdownTimeoutMs} is not allowed; expected a whole number from ${minShutdownMs} (above the service's request budget) to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s)`,
     );
   }
   if (minTasks > maxTasks) problems.push(`maxTasks = ${maxTasks} is below minTasks = ${minTasks}`);

@@ -913,13 +913,21 @@ describe("LoadBalancedService", () => {
             "LoadBalancedService: containerPort = 80 is not allowed; expected a whole number from 1024 to 65535; " +
             "logRetentionDays = 10 is not allowed; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653; " +
             'logLevel = "verbose" is not allowed; expected one of fatal, error, warn, info, debug, trace, silent; ' +
-            "shutdownTimeoutMs = 115000 is not allowed; expected a whole number from 1000 to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s); " +
+            "shutdownTimeoutMs = 115000 is not allowed; expected a whole number from 5001 (above the service's request budget) to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s); " +
             "maxTasks = 3 is below minTasks = 4; " +
             "desiredTasks = 2 is below minTasks = 4; " +
             "taskMemoryReservation = 512 is above taskMemory = 256; the soft limit must not exceed the hard limit; " +
             'hostedZoneId = "Z0123456789ABC" is set without domainName; set both or neither',
         },
       );
+    });
+
+    it("keeps the drain time above the service's 5 s request budget, which the service itself insists on", () => {
+      assert.equal(resolveServiceArgs({ ...BASE, shutdownTimeoutMs: 5001 }).shutdownTimeoutMs, 5001);
+      assert.throws(() => resolveServiceArgs({ ...BASE, shutdownTimeoutMs: 5000 }), {
+        message:
+          "LoadBalancedService: shutdownTimeoutMs = 5000 is not allowed; expected a whole number from 5001 (above the service's request budget) to 110000 (the container's stopTimeout, 10 s above it, stays within 120 s)",
+      });
     });
 
     it("refuses a domain it can neither certify nor serve, and malformed names", () => {
