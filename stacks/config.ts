@@ -225,15 +225,20 @@ export function parseStackConfig(
   };
 }
 
-/** Reads the current stack's configuration through Pulumi and validates it. The only pulumi.Config reader. */
-export function loadStackConfig(): StackConfig {
-  const stack = pulumi.getStack();
-  const all = pulumi.runtime.allConfig();
-  const raw: Record<string, string> = {};
+/**
+ * Parses config as the CLI hands it to a program: every key namespaced (`ecs-json-api:maxTasks`, `aws:region`),
+ * every value a string. Keys of other namespaces are left to their owners.
+ */
+export function parseCliConfig(stack: string, all: Record<string, string>): StackConfig {
   const prefix = `${PROJECT}:`;
+  const raw: Record<string, string> = {};
   for (const [fullKey, value] of Object.entries(all)) {
     if (fullKey.startsWith(prefix)) raw[fullKey.slice(prefix.length)] = value;
   }
-  const region = new pulumi.Config("aws").get("region");
-  return parseStackConfig(stack, region, raw);
+  return parseStackConfig(stack, all["aws:region"], raw);
+}
+
+/** Reads the current stack's configuration through Pulumi and validates it. The only pulumi.Config reader. */
+export function loadStackConfig(): StackConfig {
+  return parseCliConfig(pulumi.getStack(), pulumi.runtime.allConfig());
 }

@@ -8,8 +8,8 @@ import {
   placementMemoryMiB,
   tasksPerInstance,
 } from "../components/capacity";
-import { readStackFile } from "../lib/harness";
-import { parseStackConfig } from "../stacks/config";
+import { stackConfig } from "../lib/harness";
+import { parseCliConfig } from "../stacks/config";
 import { INSTANCE_TYPES, type InstanceTypeInfo } from "../stacks/instanceTypes";
 
 const T3_MEDIUM = INSTANCE_TYPES["t3.medium"]; // 2048 CPU units, 3686 MiB for tasks
@@ -105,15 +105,7 @@ describe("capacity check", () => {
 
     for (const stack of ["test", "prod"]) {
       it(`accepts the committed ${stack} stack's sizes`, () => {
-        const config = parseStackConfig(
-          stack,
-          "eu-west-1",
-          Object.fromEntries(
-            Object.entries(readStackFile(stack))
-              .filter(([k]) => k.startsWith("ecs-json-api:"))
-              .map(([k, v]) => [k.slice("ecs-json-api:".length), v]),
-          ),
-        );
+        const config = parseCliConfig(stack, stackConfig(stack).config);
         const problems = capacityProblems({
           instanceType: config.instanceType,
           instance: config.instance,

@@ -2,7 +2,7 @@ import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import { parse } from "yaml";
 import { projectDefaults, readStackFile } from "../lib/harness";
-import { cidrProblems, parseStackConfig, StackConfigError } from "../stacks/config";
+import { cidrProblems, parseCliConfig, parseStackConfig, StackConfigError } from "../stacks/config";
 import { INSTANCE_TYPES } from "../stacks/instanceTypes";
 import { LOG_RETENTION_DAYS, SCHEMA } from "../stacks/schema";
 
@@ -70,6 +70,28 @@ describe("stack config", () => {
           deletionProtection: "true",
         }).tags,
         { project: "ecs-json-api", stack: "prod" },
+      );
+    });
+  });
+
+  describe("config as the CLI hands it over", () => {
+    it("reads the project's namespace and aws:region, and leaves other namespaces to their owners", () => {
+      const config = parseCliConfig("test", {
+        "aws:region": "us-east-2",
+        "aws:defaultTags": "{}",
+        "ecs-json-api:maxTasks": "9",
+        "other-project:maxTasks": "1",
+      });
+      assert.equal(config.region, "us-east-2");
+      assert.equal(config.maxTasks, 9);
+    });
+
+    it("still names an unknown key of the project's namespace", () => {
+      assert.throws(
+        () => parseCliConfig("test", { "aws:region": "eu-west-1", "ecs-json-api:maxTask": "9" }),
+        {
+          message: /test: ecs-json-api:maxTask is not a known key/,
+        },
       );
     });
   });

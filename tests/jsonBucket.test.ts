@@ -13,7 +13,7 @@ import { DEFAULT_MAX_DOCUMENT_BYTES, scanContentFolder } from "../components/con
 import { JsonBucket, type JsonBucketArgs, resolveJsonBucketArgs } from "../components/jsonBucket";
 import { type Evaluation, PROJECT_ROOT, runUnderMocks, stackConfig } from "../lib/harness";
 import { keyProblem } from "../service/src/keys";
-import { parseStackConfig } from "../stacks/config";
+import { parseCliConfig } from "../stacks/config";
 
 const COMMON = { region: "eu-west-1", tags: { project: "ecs-json-api", stack: "test" } };
 const REPO_CONTENT = path.join(PROJECT_ROOT, "content");
@@ -167,13 +167,7 @@ describe("JsonBucket", () => {
 
     it("accepts the committed test and prod stacks' config as is", () => {
       for (const stack of ["test", "prod"]) {
-        const { config } = stackConfig(stack);
-        const raw = Object.fromEntries(
-          Object.entries(config)
-            .filter(([k]) => k.startsWith("ecs-json-api:"))
-            .map(([k, v]) => [k.slice("ecs-json-api:".length), v]),
-        );
-        const c = parseStackConfig(stack, config["aws:region"], raw);
+        const c = parseCliConfig(stack, stackConfig(stack).config);
         const r = resolveJsonBucketArgs("documents", {
           region: c.region,
           tags: c.tags,

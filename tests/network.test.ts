@@ -14,7 +14,7 @@ import {
   subnetLayout,
 } from "../components/network";
 import { type Evaluation, runUnderMocks, stackConfig } from "../lib/harness";
-import { cidrProblems, parseStackConfig } from "../stacks/config";
+import { cidrProblems, parseCliConfig } from "../stacks/config";
 
 const COMMON = { region: "eu-west-1", tags: { project: "ecs-json-api", stack: "test" } };
 const TEST_ARGS: NetworkArgs = { ...COMMON, privateZoneName: "internal.test" };
@@ -142,13 +142,7 @@ describe("Network", () => {
 
     it("accepts the committed test and prod stacks' config as is", () => {
       for (const stack of ["test", "prod"]) {
-        const { config } = stackConfig(stack);
-        const raw = Object.fromEntries(
-          Object.entries(config)
-            .filter(([k]) => k.startsWith("ecs-json-api:"))
-            .map(([k, v]) => [k.slice("ecs-json-api:".length), v]),
-        );
-        const c = parseStackConfig(stack, config["aws:region"], raw);
+        const c = parseCliConfig(stack, stackConfig(stack).config);
         const r = resolveNetworkArgs({
           region: c.region,
           tags: c.tags,
