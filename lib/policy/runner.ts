@@ -123,22 +123,33 @@ function failure(policy: string, r: EngineResource | undefined, err: unknown): E
   return new Error(`policy ${policy} failed${where}: ${message}`);
 }
 
+/**
+ * What the engine passes about one resource to resource and stack policies alike: its identity, its props (inputs
+ * for resource policies, outputs for stack policies), options, provider, and the type tests over those props.
+ */
+function engineFields(r: EngineResource, props: Props) {
+  return {
+    type: r.type,
+    props,
+    urn: r.urn,
+    name: r.name,
+    opts: optionsArg(r),
+    provider: providerArg(r),
+    isType: (c: unknown) => typeOf(c) === r.type,
+    // Typed by the policy SDK as a generic over resource classes; at run time it is this one check.
+    asType: ((c: unknown) => (typeOf(c) === r.type ? props : undefined)) as PolicyResource["asType"] &
+      ResourceValidationArgs["asType"],
+  };
+}
+
 /** The stack policies' view of the resources: outputs, with parents and dependencies as objects. */
 function stackResources(view: EngineResource[]): PolicyResource[] {
   const byUrn = new Map<string, PolicyResource>();
   const resources = view.map((r) => {
-    const props = engineProps(r.outputs);
     const resource: PolicyResource = {
-      type: r.type,
-      props,
-      urn: r.urn,
-      name: r.name,
-      opts: optionsArg(r),
-      provider: providerArg(r),
+      ...engineFields(r, engineProps(r.outputs)),
       dependencies: [],
       propertyDependencies: {},
-      isType: (c) => typeOf(c) === r.type,
-      asType: ((c: unknown) => (typeOf(c) === r.type ? props : undefined)) as PolicyResource["asType"],
     };
     byUrn.set(r.urn, resource);
     return resource;
@@ -185,18 +196,9 @@ export async function runPolicies(
             });
             continue;
           }
-          const props = engineProps(r.inputs);
           const args: ResourceValidationArgs = {
-            type: r.type,
-            props,
-            urn: r.urn,
-            name: r.name,
-            opts: optionsArg(r),
-            provider: providerArg(r),
+            ...engineFields(r, engineProps(r.inputs)),
             stackTags: noStackTags,
-            isType: (c) => typeOf(c) === r.type,
-            asType: ((c: unknown) =>
-              typeOf(c) === r.type ? props : undefined) as ResourceValidationArgs["asType"],
             getConfig,
             notApplicable: throwNotApplicable,
           };
