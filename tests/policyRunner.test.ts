@@ -119,7 +119,8 @@ describe("policy runner", () => {
       assert.equal(args.urn, BUCKET_URN);
       assert.equal(args.opts.parent, "urn:pulumi:test::ecs-json-api::ecs-json-api:test:Pair::p");
       assert.equal(args.opts.protect, false);
-      assert.deepEqual(args.props.tags, { component: "Own" });
+      // The engine hands props over from another realm (their prototype is not this realm's Object.prototype).
+      assert.deepStrictEqual({ ...args.props.tags }, { component: "Own" });
       assert.equal(args.isType(aws.s3.Bucket), true);
       assert.equal(args.isType(aws.s3.BucketVersioning), false);
       assert.deepEqual(args.asType(aws.s3.BucketVersioning), undefined);

