@@ -8,6 +8,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
+import { CONTAINER_USER, HEALTHCHECK_COMMAND } from "../service/src/contract";
 
 /** Name of the one container in the task; the service's load balancer mapping refers to it. */
 export const CONTAINER_NAME = "api";
@@ -97,13 +98,13 @@ export function apiContainerDefinitions(spec: ApiContainerSpec): aws.ecs.Contain
       },
       readonlyRootFilesystem: true,
       // The image's non-root user (node, uid 1000), stated here too so a changed image cannot run as root.
-      user: "1000:1000",
+      user: CONTAINER_USER,
       // tini as PID 1 forwards SIGTERM to node and reaps zombies; node as PID 1 would ignore default signals.
       linuxParameters: { initProcessEnabled: true },
       stopTimeout: stopTimeoutSeconds(spec.shutdownTimeoutMs),
       // The slim image has no curl, so the check is a small node script hitting /healthz on localhost.
       healthCheck: {
-        command: ["CMD", "node", "dist/healthcheck.js"],
+        command: [...HEALTHCHECK_COMMAND],
         interval: 15,
         timeout: 5,
         retries: 3,

@@ -20,9 +20,9 @@
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { DEFAULT_MAX_DOCUMENT_BYTES, type SeedDocument, scanContentFolder } from "../service/src/contract";
 import { SCHEMA } from "../stacks/schema";
 import { denyInsecureTransport } from "./bucketPolicy";
-import { DEFAULT_MAX_DOCUMENT_BYTES, type SeedDocument, scanContentFolder } from "./contentFolder";
 import { type CommonArgs, componentProvider } from "./provider";
 
 /** The project root, against which a relative content folder is resolved. */

@@ -11,6 +11,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { HEALTH_PATH } from "../service/src/contract";
 import { createAlarms, DEFAULT_THRESHOLDS } from "./alarms";
 import { createAccessLogBucket } from "./albAccessLogs";
 import { createAlbSecurityGroups } from "./albSecurityGroups";
@@ -115,7 +116,7 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           enabled: true,
           protocol: "HTTP",
           port: "traffic-port",
-          path: "/healthz",
+          path: HEALTH_PATH,
           matcher: "200",
           interval: 10,
           timeout: 5,

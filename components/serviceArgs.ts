@@ -5,7 +5,7 @@
  */
 import type * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
-import { VARIABLES } from "../service/src/config";
+import { VARIABLES } from "../service/src/contract";
 import { INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "../stacks/instanceTypes";
 import { type IntegerSpec, SCHEMA, type StringSpec } from "../stacks/schema";
 import { capacityProblems, tasksPerInstance } from "./capacity";

@@ -9,10 +9,9 @@ import * as fs from "node:fs";
 import * as os from "node:os";
 import * as path from "node:path";
 import fc from "fast-check";
-import { DEFAULT_MAX_DOCUMENT_BYTES, scanContentFolder } from "../components/contentFolder";
 import { JsonBucket, type JsonBucketArgs, resolveJsonBucketArgs } from "../components/jsonBucket";
 import { type Evaluation, PROJECT_ROOT, runUnderMocks, stackConfig } from "../lib/harness";
-import { keyProblem } from "../service/src/keys";
+import { DEFAULT_MAX_DOCUMENT_BYTES, keyProblem, scanContentFolder } from "../service/src/contract";
 import { parseCliConfig } from "../stacks/config";
 
 const COMMON = { region: "eu-west-1", tags: { project: "ecs-json-api", stack: "test" } };

@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { PutObjectCommand, type S3Client } from "@aws-sdk/client-s3";
 import S3rver from "s3rver";
-import { scanContentFolder } from "../../components/contentFolder";
+import { scanContentFolder } from "../src/contract/contentFolder";
 import { createS3Client } from "../src/s3Store";
 
 /**

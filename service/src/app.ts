@@ -8,9 +8,9 @@ import Fastify, {
   type FastifyRequest,
 } from "fastify";
 import type { DocumentSource } from "./cache";
+import { keyProblem } from "./contract/keys";
 import { ClientError, DocumentError, type FailureKind } from "./errors";
 import { ifNoneMatchMatches, requestIdOf, securityHeaders, trustHops } from "./http";
-import { keyProblem } from "./keys";
 import type { ReadinessState } from "./readiness";
 import { RequestLog } from "./requestLog";
 

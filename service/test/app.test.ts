@@ -2,9 +2,9 @@ import assert from "node:assert/strict";
 import type { FastifyInstance } from "fastify";
 import { type AppOptions, buildApp } from "../src/app";
 import { CachedDocuments } from "../src/cache";
+import { MAX_KEY_LENGTH } from "../src/contract/keys";
 import { DocumentError, type FailureKind } from "../src/errors";
 import { ifNoneMatchMatches } from "../src/http";
-import { MAX_KEY_LENGTH } from "../src/keys";
 import { Readiness } from "../src/readiness";
 import { FakeStore } from "./helpers/fakeStore";
 

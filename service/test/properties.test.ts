@@ -4,7 +4,7 @@ import fc from "fast-check";
 import type { FastifyInstance } from "fastify";
 import { buildApp } from "../src/app";
 import { CachedDocuments } from "../src/cache";
-import { keyProblem, MAX_KEY_LENGTH } from "../src/keys";
+import { keyProblem, MAX_KEY_LENGTH } from "../src/contract/keys";
 import { Readiness } from "../src/readiness";
 import { FakeStore } from "./helpers/fakeStore";
 import { httpGet } from "./helpers/http";

@@ -1,7 +1,6 @@
 /**
- * What a document key may be. Shared by the service (which rejects other keys with 400) and the infrastructure
- * (which refuses to seed a content file whose name is not a key), so the two can never disagree. No imports:
- * both sides load this file as it is.
+ * What a document key may be. Part of the contract: the service rejects other keys with 400, and the
+ * infrastructure refuses to seed a content file whose name is not a key, so the two can never disagree.
  */
 
 /** The longest key, in characters. S3 keys may be 1,024 bytes; the prefix and ".json" need room too. */

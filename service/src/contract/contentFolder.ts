@@ -1,6 +1,7 @@
 /**
- * The content folder's rules, shared by the JsonBucket component (which seeds the real bucket) and the local run
- * (which seeds the embedded S3), so a document that works locally deploys, and one that fails here fails both:
+ * The content folder's rules, part of the contract: the JsonBucket component (which seeds the real bucket) and the
+ * local run (which seeds the embedded S3) both read the folder with them, so a document that works locally
+ * deploys, and one that fails here fails both:
  * - every `*.json` file directly in the folder is a document, served under its file name without `.json`;
  * - each must be UTF-8 text that parses as JSON, no larger than the service serves, and its name a valid key
  *   (`keyProblem` in service/src/keys.ts, the rule the service enforces too);
@@ -14,13 +15,14 @@
 import { createHash } from "node:crypto";
 import * as fs from "node:fs";
 import * as path from "node:path";
-import { keyProblem } from "../service/src/keys";
+import { VARIABLES } from "./environment";
+import { keyProblem } from "./keys";
 
 /**
- * The service's default MAX_DOCUMENT_BYTES (service/src/config.ts): it answers 502 for anything larger, so a
- * larger file is refused here rather than deployed unservable.
+ * The service's default MAX_DOCUMENT_BYTES: it answers 502 for anything larger, so a larger file is refused
+ * here rather than deployed unservable.
  */
-export const DEFAULT_MAX_DOCUMENT_BYTES = 1_048_576;
+export const DEFAULT_MAX_DOCUMENT_BYTES = VARIABLES.MAX_DOCUMENT_BYTES.rule.default;
 
 /** A content file that passed every check. */
 export interface SeedDocument {
