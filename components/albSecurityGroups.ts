@@ -1,6 +1,7 @@
 /**
  * The network rules between the internet, the ALB and the container instances. The ALB's group takes HTTP
- * (and HTTPS when TLS is on; HTTP then only redirects) from anywhere over IPv4 and IPv6, and sends only to the
+ * (and HTTPS when TLS is on; HTTP then only redirects) from anywhere over IPv4 (the ALB has no IPv6 address,
+ * so an IPv6 rule would admit nothing), and sends only to the
  * instances' ephemeral ports; the instances' group (owned by EcsCluster) gets exactly one ingress rule: from
  * the ALB's group on those ports. Nothing else is opened, and every rule says why it exists.
  *
@@ -45,25 +46,20 @@ export function createAlbSecurityGroups(
       ]
     : [{ port: 80, what: "HTTP" }];
   for (const { port, what } of listening) {
-    for (const [family, peer] of [
-      ["ipv4", { cidrIpv4: "0.0.0.0/0" }],
-      ["ipv6", { cidrIpv6: "::/0" }],
-    ] as const) {
-      rules.push(
-        new aws.vpc.SecurityGroupIngressRule(
-          `${name}-alb-in-${port}-${family}`,
-          {
-            securityGroupId: albSecurityGroup.id,
-            ipProtocol: "tcp",
-            fromPort: port,
-            toPort: port,
-            ...peer,
-            description: `${what} from anywhere (${family === "ipv4" ? "IPv4" : "IPv6"})`,
-          },
-          opts,
-        ),
-      );
-    }
+    rules.push(
+      new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-in-${port}-ipv4`,
+        {
+          securityGroupId: albSecurityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: port,
+          toPort: port,
+          cidrIpv4: "0.0.0.0/0",
+          description: `${what} from anywhere (IPv4)`,
+        },
+        opts,
+      ),
+    );
   }
   const taskPorts = { ipProtocol: "tcp", fromPort: EPHEMERAL_PORTS.from, toPort: EPHEMERAL_PORTS.to };
   rules.push(
@@ -73,7 +69,7 @@ export function createAlbSecurityGroups(
         securityGroupId: albSecurityGroup.id,
         referencedSecurityGroupId: args.instanceSecurityGroupId,
         ...taskPorts,
-        description: "To the tasks' dynamic host ports on the container instances",
+        description: "To the dynamic host ports of the tasks on the container instances",
       },
       opts,
     ),
@@ -83,7 +79,7 @@ export function createAlbSecurityGroups(
         securityGroupId: args.instanceSecurityGroupId,
         referencedSecurityGroupId: albSecurityGroup.id,
         ...taskPorts,
-        description: "From the JSON API's ALB to the tasks' dynamic host ports",
+        description: "From the ALB of the JSON API to the dynamic host ports of the tasks",
       },
       opts,
     ),

@@ -5,7 +5,7 @@
  * - A certificate ARN, or a domain with a public hosted zone (then an ACM certificate validated through DNS
  *   records in that zone): HTTPS on 443 forwards, with a policy offering TLS 1.3 and 1.2 only, and HTTP on 80
  *   answers every request with a permanent redirect to HTTPS, so plain HTTP never reaches the service.
- * - A domain with a hosted zone also gets alias records to the ALB (A, and AAAA when the ALB is dual-stack).
+ * - A domain with a hosted zone also gets an alias record (A) to the ALB.
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -29,8 +29,6 @@ export interface ListenersArgs {
   domainName?: string;
   /** The public hosted zone holding `domainName`. */
   hostedZoneId?: string;
-  /** Add an AAAA alias (the ALB is dual-stack). */
-  dualStack: boolean;
 }
 
 /**
@@ -49,18 +47,16 @@ export function createListeners(
     certificateArn = issueCertificate(name, args.domainName, args.hostedZoneId, opts);
   }
   if (args.domainName && args.hostedZoneId) {
-    for (const type of args.dualStack ? ["A", "AAAA"] : ["A"]) {
-      new aws.route53.Record(
-        `${name}-alias-${type.toLowerCase()}`,
-        {
-          zoneId: args.hostedZoneId,
-          name: args.domainName,
-          type,
-          aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
-        },
-        opts,
-      );
-    }
+    new aws.route53.Record(
+      `${name}-alias-a`,
+      {
+        zoneId: args.hostedZoneId,
+        name: args.domainName,
+        type: "A",
+        aliases: [{ name: args.alb.dnsName, zoneId: args.alb.zoneId, evaluateTargetHealth: true }],
+      },
+      opts,
+    );
   }
 
   if (!certificateArn) {

@@ -90,7 +90,7 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         internal: false,
         subnets: r.publicSubnetIds,
         securityGroups: [albSecurityGroup.id],
-        ipAddressType: r.dualStack ? "dualstack" : "ipv4",
+        ipAddressType: "ipv4",
         idleTimeout: r.albIdleTimeout,
         // Requests with header names that are not valid HTTP tokens never reach the service.
         dropInvalidHeaderFields: true,
@@ -134,7 +134,6 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         certificateArn: r.certificateArn,
         domainName: r.domainName,
         hostedZoneId: r.hostedZoneId,
-        dualStack: r.dualStack,
       },
       o,
     );

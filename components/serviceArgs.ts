@@ -80,8 +80,6 @@ export interface LoadBalancedServiceArgs extends CommonArgs {
   logLevel?: string;
   /** Milliseconds the service takes at most to drain after SIGTERM (SHUTDOWN_TIMEOUT_MS). Defaults to 20000. */
   shutdownTimeoutMs?: number;
-  /** Serve IPv6 too (dualstack ALB and an AAAA alias); needs IPv6 in the public subnets. Defaults to false. */
-  dualStack?: boolean;
 }
 
 /** How the ALB terminates TLS: not at all, with a given certificate, or with one issued here through ACM. */
@@ -104,7 +102,6 @@ export interface ResolvedServiceArgs extends LoadBalancedServiceArgs {
   logRetentionDays: number;
   logLevel: string;
   shutdownTimeoutMs: number;
-  dualStack: boolean;
   /** The instance type's facts. */
   instance: InstanceTypeInfo;
   /** Tasks one instance holds. */
@@ -250,7 +247,6 @@ export function resolveServiceArgs(args: LoadBalancedServiceArgs): ResolvedServi
     alarmEmail,
     logLevel,
     shutdownTimeoutMs,
-    dualStack: args.dualStack ?? false,
     instance: instance as InstanceTypeInfo,
     tasksPerInstance: tasksPerInstance(instance as InstanceTypeInfo, task),
     // A given certificate wins over issuing one; a domain with a zone alone gets an ACM certificate.
