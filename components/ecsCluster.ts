@@ -44,7 +44,8 @@ import {
   renderUserData,
   spotInstanceTypes,
 } from "./containerInstance";
-import { type CommonArgs, componentProvider, IAM_PATH } from "./provider";
+import { IAM_PATH } from "./iam";
+import { type CommonArgs, componentProvider } from "./provider";
 
 /** The host ports Docker picks for bridge-mode containers with hostPort 0; the ALB must reach them all. */
 export const DYNAMIC_HOST_PORTS = { fromPort: 32768, toPort: 65535 } as const;

@@ -25,7 +25,8 @@ import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
 import { cidrProblems } from "../stacks/config";
 import { LOG_RETENTION_DAYS, SCHEMA } from "../stacks/schema";
-import { type CommonArgs, componentProvider, IAM_PATH } from "./provider";
+import { IAM_PATH } from "./iam";
+import { type CommonArgs, componentProvider } from "./provider";
 
 /** Mask of every private subnet: 1,019 usable addresses per AZ for container instances and endpoint ENIs. */
 export const PRIVATE_SUBNET_MASK = 22;

@@ -6,13 +6,6 @@
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
 
-/**
- * IAM path of every role and instance profile the program creates. The bootstrap's deploy roles may only create
- * and change IAM entities under this path (bootstrap/ciRoles.ts `programIamPath`), so a role outside it fails
- * `pulumi up` with AccessDenied; tests/program.test.ts holds every role to it.
- */
-export const IAM_PATH = "/ecs-json-api/";
-
 /** What every component needs to know about where it runs. */
 export interface CommonArgs {
   /** AWS region for the component's resources. */

@@ -13,7 +13,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH } from "./provider";
+import { IAM_PATH } from "./iam";
 
 /** A role's trust policy: ECS tasks may assume it, only when acting for `accountId` (no confused deputy). */
 export function ecsTasksTrustPolicy(accountId: string): aws.iam.PolicyDocument {
