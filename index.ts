@@ -1,106 +1,123 @@
 /**
- * The composition root: reads the stack's typed config once, creates the five components, exports what an
+ * The composition root: reads the stack's typed config once, creates the components, and exports what an
  * operator needs. `pulumi up` runs this for the selected stack; the tests and the offline plan evaluate it under
  * mocks through lib/harness.
  */
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { Dashboard } from "./components/dashboard";
 import { EcsCluster } from "./components/ecsCluster";
+import { permissionsBoundaryArn } from "./components/iam";
+import { jsonApi } from "./components/jsonApi";
 import { JsonBucket } from "./components/jsonBucket";
 import { LoadBalancedService } from "./components/loadBalancedService";
+import { LoadBalancer } from "./components/loadBalancer";
+import { Monitoring } from "./components/monitoring";
 import { Network } from "./components/network";
 import { Registry } from "./components/registry";
 import { loadStackConfig } from "./stacks/config";
 
 const config = loadStackConfig();
+const v = config.values;
 /** Region and default tags every component's provider uses. */
 const common = { region: config.region, tags: config.tags };
 const name = `api-${config.stack}`;
+/** Every role the program creates carries the boundary the bootstrap made for it (components/iam.ts). */
+const permissionsBoundary = pulumi
+  .all([aws.getPartitionOutput().partition, aws.getCallerIdentityOutput().accountId])
+  .apply(([partition, account]) => permissionsBoundaryArn(partition, account, pulumi.getProject()));
 
-const network = new Network(`${name}-net`, {
-  ...common,
-  vpcCidr: config.vpcCidr,
-  azCount: config.azCount,
-  natStrategy: config.natStrategy,
-  interfaceEndpoints: config.interfaceEndpoints,
-  privateZoneName: config.privateZoneName,
-  logRetentionDays: config.logRetentionDays,
-});
+const network = new Network(`${name}-net`, { ...common, ...v });
 
 const documents = new JsonBucket(`${name}-docs`, {
   ...common,
-  contentDir: config.contentDir,
-  keyPrefix: config.keyPrefix,
-  bucketEncryption: config.bucketEncryption,
-  noncurrentVersionDays: config.noncurrentVersionDays,
-  deletionProtection: config.deletionProtection,
+  ...v,
+  accessLogs: v.bucketAccessLogs,
 });
+
+const cluster = new EcsCluster(`${name}-cluster`, { ...common, ...v, network, permissionsBoundary });
 
 const registry = new Registry(`${name}-registry`, {
   ...common,
-  architecture: config.architecture,
-  imageRetainCount: config.imageRetainCount,
-  image: config.image || undefined,
-  deletionProtection: config.deletionProtection,
+  services: Object.fromEntries(config.services.map((s) => [s.name, s.source])),
+  architecture: cluster.architecture,
+  release: config.release,
+  buildImages: v.buildImages,
+  imageRepositoryName: v.imageRepositoryName,
 });
 
-const cluster = new EcsCluster(`${name}-cluster`, {
+const monitoring = new Monitoring(`${name}-monitoring`, { ...common, alarmEmail: v.alarmEmail });
+
+const loadBalancer = new LoadBalancer(`${name}-lb`, {
   ...common,
-  vpcId: network.vpcId,
-  privateSubnetIds: network.privateSubnetIds,
-  architecture: config.architecture,
-  instanceType: config.instanceType,
-  minInstances: config.minInstances,
-  maxInstances: config.maxInstances,
-  spot: config.spot,
-  targetCapacity: config.targetCapacity,
-  deletionProtection: config.deletionProtection,
+  ...v,
+  network,
+  cluster,
+  idleTimeout: v.albIdleTimeout,
+  accessLogs: v.albAccessLogs,
+  alarmTopicArn: monitoring.alarmTopicArn,
 });
 
-const service = new LoadBalancedService(`${name}-svc`, {
+const serviceComponents = config.services.map((s) => {
+  const app =
+    s.kind === "json-api"
+      ? jsonApi({
+          ...v,
+          documents,
+          idleTimeoutSeconds: loadBalancer.idleTimeout,
+          region: config.region,
+          containerPort: s.args.containerPort,
+        })
+      : {
+          container: {
+            environment: s.container?.environment,
+            user: s.container?.user,
+            stopTimeoutSeconds: s.container?.stopTimeoutSeconds,
+          },
+          taskPolicy: s.container?.reads === "documents" ? documents.readPolicy : undefined,
+        };
+  return new LoadBalancedService(`${name}-${s.name}`, {
+    ...common,
+    ...s.args,
+    containerName: s.name,
+    cluster,
+    loadBalancer,
+    route: s.route,
+    image: registry.images[s.name],
+    container: app.container,
+    taskPolicy: app.taskPolicy,
+    alarmTopicArn: monitoring.alarmTopicArn,
+    permissionsBoundary,
+    logRetentionDays: v.logRetentionDays,
+  });
+});
+const api = serviceComponents[0];
+
+const dashboard = new Dashboard(`${name}-dashboard`, {
   ...common,
-  vpcId: network.vpcId,
-  publicSubnetIds: network.publicSubnetIds,
-  clusterArn: cluster.clusterArn,
+  albArnSuffix: loadBalancer.arnSuffix,
   clusterName: cluster.clusterName,
-  capacityProviderName: cluster.capacityProviderName,
-  instanceSecurityGroupId: cluster.instanceSecurityGroupId,
   autoScalingGroupName: cluster.autoScalingGroupName,
-  instanceType: config.instanceType,
-  maxInstances: config.maxInstances,
-  bucketName: documents.bucketName,
-  keyPrefix: documents.keyPrefix,
-  bucketReadPolicy: documents.readPolicy,
-  imageRef: registry.imageRef,
-  containerPort: config.containerPort,
-  taskCpu: config.taskCpu,
-  taskMemory: config.taskMemory,
-  taskMemoryReservation: config.taskMemoryReservation,
-  desiredTasks: config.desiredTasks,
-  minTasks: config.minTasks,
-  maxTasks: config.maxTasks,
-  cpuTargetPercent: config.cpuTargetPercent,
-  requestsPerTarget: config.requestsPerTarget,
-  albIdleTimeout: config.albIdleTimeout,
-  albAccessLogs: config.albAccessLogs,
-  certificateArn: config.certificateArn || undefined,
-  domainName: config.domainName || undefined,
-  hostedZoneId: config.hostedZoneId || undefined,
-  alarmEmail: config.alarmEmail || undefined,
-  deletionProtection: config.deletionProtection,
-  logRetentionDays: config.logRetentionDays,
+  services: config.services.map((s, i) => ({
+    name: s.name,
+    serviceName: serviceComponents[i].serviceName,
+    targetGroupArnSuffix: serviceComponents[i].targetGroupArnSuffix,
+  })),
+  alarmArns: [...loadBalancer.alarms, ...serviceComponents.flatMap((s) => s.alarms)].map((a) => a.arn),
 });
 
 /** The stack this program was evaluated for. */
 export const stackName = config.stack;
 /** The AWS region of every resource. */
 export const region = config.region;
-/** Where to call the API, e.g. `${url}/api/foo`. */
-export const url = service.url;
+/** Where to call the services, e.g. `${url}/api/foo`. */
+export const url = loadBalancer.url;
 /** The load balancer's DNS name (the target of a CNAME or alias). */
-export const albDnsName = service.albDnsName;
+export const albDnsName = loadBalancer.dnsName;
 /** The ECS cluster. */
 export const clusterName = cluster.clusterName;
-/** The ECS service. */
-export const serviceName = service.serviceName;
+/** The API's ECS service. */
+export const serviceName = api.serviceName;
 /** The Auto Scaling group of the container instances (instance refresh, scale). */
 export const autoScalingGroupName = cluster.autoScalingGroupName;
 /** The bucket the documents are read from. */
@@ -109,17 +126,35 @@ export const bucketName = documents.bucketName;
 export const keyPrefix = documents.keyPrefix;
 /** How many documents the program seeded from the content folder. */
 export const documentCount = documents.documentCount;
-/** The ECR repository CI pushes to. */
-export const repositoryUrl = registry.repositoryUrl;
-/** The deployed image, pinned by digest; set `ecs-json-api:image` to this to promote or roll back. */
-export const imageRef = registry.imageRef;
-/** The service's log group (`aws logs tail <name> --follow`). */
-export const logGroupName = service.logGroupName;
+/** The API's image, pinned by digest. */
+export const imageRef = registry.images.api;
+/** Every service's image, pinned by digest: what `ecs-json-api:release` of another stack deploys. */
+export const release = registry.release;
+/**
+ * Each service: the load balancer's URL, the path its health is checked on (the smoke test requests it through
+ * the load balancer, so a service's routes should include it), how CI smoke-tests it, and its routes.
+ */
+export const services = loadBalancer.url.apply((url) =>
+  Object.fromEntries(
+    config.services.map((s, i) => [
+      s.name,
+      {
+        url,
+        healthCheckPath: serviceComponents[i].healthCheckPath,
+        smokeTest: s.kind === "json-api" ? "json-api" : "health",
+        paths: s.route.paths,
+        hosts: s.route.hosts,
+      },
+    ]),
+  ),
+);
+/** The API's log group (`aws logs tail <name> --follow`). */
+export const logGroupName = api.logGroupName;
 /** The CloudWatch dashboard. */
-export const dashboardUrl = service.dashboardUrl;
+export const dashboardUrl = dashboard.url;
 /** The SNS topic every alarm notifies. */
-export const alarmTopicArn = service.alarmTopicArn;
-/** How many tasks fit on one container instance, from the capacity check. */
-export const tasksPerInstance = service.tasksPerInstance;
+export const alarmTopicArn = monitoring.alarmTopicArn;
+/** How many of the API's tasks fit on one container instance. */
+export const tasksPerInstance = api.tasksPerInstance;
 /** The VPC. */
 export const vpcId = network.vpcId;

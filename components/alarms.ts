@@ -1,11 +1,11 @@
 /**
- * The service's alarms, all notifying one SNS topic when they fire and when they clear.
+ * The alarms of a service and of the load balancer, all notifying one SNS topic (monitoring.ts) when they fire
+ * and when they clear.
  *
  * Each alarm names what it watches and why its missing data is read the way it is: ALB and ECS metrics are
  * published only while there is traffic or a task, so for most alarms "no data" means "nothing wrong"; the
  * task-shortfall alarm needs Container Insights and stays INSUFFICIENT_DATA (visible, not silently OK) when
- * that is off. The topic is not KMS-encrypted: CloudWatch cannot publish to a topic under the AWS-managed SNS
- * key, and alarm notices carry only metric names and values.
+ * that is off.
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -22,8 +22,8 @@ export interface MonitoredService {
   serviceName: pulumi.Input<string>;
 }
 
-/** The numbers the alarms compare against. */
-export interface AlarmThresholds {
+/** The numbers a service's alarms compare against, with the task's size the memory alarm needs. */
+export interface ResolvedThresholds {
   /** 5xx responses per minute (from the ALB itself, or from targets) that count as a bad minute. */
   errorsPerMinute: number;
   /** p99 target response time in seconds that counts as a slow minute. */
@@ -36,6 +36,8 @@ export interface AlarmThresholds {
   taskMemory: number;
   /** Memory reservation of a task, in MiB: ECS reports MemoryUtilization against this figure. */
   taskMemoryReservation: number;
+  /** The path the ALB's health check requests, for the unhealthy-hosts alarm's description. */
+  healthCheckPath: string;
 }
 
 /** Defaults for the thresholds that do not come from the task's size. */
@@ -54,33 +56,39 @@ export type AlarmSpec = Omit<aws.cloudwatch.MetricAlarmArgs, "alarmActions" | "o
  * passes 100% in normal operation; the figure that matters is the hard limit, where the kernel kills the task.
  * This converts "share of the hard limit" into the percentage ECS reports.
  */
-export function memoryAlarmThreshold(t: AlarmThresholds): number {
+export function memoryAlarmThreshold(t: ResolvedThresholds): number {
   return Math.round((t.memoryOfHardLimitPercent * t.taskMemory) / t.taskMemoryReservation);
 }
 
-/** Every alarm, keyed by a stable name (the key becomes part of the child's name). */
-export function alarmSpecs(s: MonitoredService, t: AlarmThresholds): Record<string, AlarmSpec> {
-  const alb = { LoadBalancer: s.albArnSuffix };
-  const targets = { LoadBalancer: s.albArnSuffix, TargetGroup: s.targetGroupArnSuffix };
-  const service = { ClusterName: s.clusterName, ServiceName: s.serviceName };
-  const minutes = (bad: number, of: number) => ({
-    period: 60,
-    evaluationPeriods: of,
-    datapointsToAlarm: bad,
-  });
+/** `bad` breaching one-minute datapoints out of `of` raise the alarm. */
+const minutes = (bad: number, of: number) => ({ period: 60, evaluationPeriods: of, datapointsToAlarm: bad });
+
+/** The load balancer's own alarm: 5xx answers the ALB gives itself, whichever service they were for. */
+export function loadBalancerAlarmSpecs(
+  albArnSuffix: pulumi.Input<string>,
+  errorsPerMinute: number = DEFAULT_THRESHOLDS.errorsPerMinute,
+): Record<string, AlarmSpec> {
   return {
     "alb-5xx": {
-      alarmDescription: `The ALB itself answered 5xx (no healthy target, target timeouts or resets) more than ${t.errorsPerMinute} times a minute in 3 of 5 minutes.`,
+      alarmDescription: `The ALB itself answered 5xx (no healthy target, target timeouts or resets) more than ${errorsPerMinute} times a minute in 3 of 5 minutes.`,
       namespace: "AWS/ApplicationELB",
       metricName: "HTTPCode_ELB_5XX_Count",
-      dimensions: alb,
+      dimensions: { LoadBalancer: albArnSuffix },
       statistic: "Sum",
       ...minutes(3, 5),
       comparisonOperator: "GreaterThanThreshold",
-      threshold: t.errorsPerMinute,
+      threshold: errorsPerMinute,
       // The ALB publishes error counts only when there are errors.
       treatMissingData: "notBreaching",
     },
+  };
+}
+
+/** Every alarm of a service, keyed by a stable name (the key becomes part of the child's name). */
+export function serviceAlarmSpecs(s: MonitoredService, t: ResolvedThresholds): Record<string, AlarmSpec> {
+  const targets = { LoadBalancer: s.albArnSuffix, TargetGroup: s.targetGroupArnSuffix };
+  const service = { ClusterName: s.clusterName, ServiceName: s.serviceName };
+  return {
     "target-5xx": {
       alarmDescription: `The service answered 5xx more than ${t.errorsPerMinute} times a minute in 3 of 5 minutes.`,
       namespace: "AWS/ApplicationELB",
@@ -93,7 +101,7 @@ export function alarmSpecs(s: MonitoredService, t: AlarmThresholds): Record<stri
       treatMissingData: "notBreaching",
     },
     "unhealthy-hosts": {
-      alarmDescription: "At least one task failed the ALB's /healthz check for 5 minutes in a row.",
+      alarmDescription: `At least one task failed the ALB's ${t.healthCheckPath} check for 5 minutes in a row.`,
       namespace: "AWS/ApplicationELB",
       metricName: "UnHealthyHostCount",
       dimensions: targets,
@@ -181,28 +189,19 @@ export function alarmSpecs(s: MonitoredService, t: AlarmThresholds): Record<stri
   };
 }
 
-/** Creates the topic, the optional e-mail subscription and every alarm, each notifying the topic both ways. */
+/** Creates every alarm of `specs`, each notifying the topic when it fires and when it clears. */
 export function createAlarms(
   name: string,
-  args: { service: MonitoredService; thresholds: AlarmThresholds; alarmEmail?: string },
+  specs: Record<string, AlarmSpec>,
+  topicArn: pulumi.Input<string>,
   opts: pulumi.CustomResourceOptions,
-): { topic: aws.sns.Topic; alarms: aws.cloudwatch.MetricAlarm[] } {
-  const topic = new aws.sns.Topic(`${name}-alarms`, { displayName: "ecs-json-api alarms" }, opts);
-  if (args.alarmEmail) {
-    // Delivery starts once the recipient confirms the e-mail AWS sends.
-    new aws.sns.TopicSubscription(
-      `${name}-alarms-email`,
-      { topic: topic.arn, protocol: "email", endpoint: args.alarmEmail },
-      opts,
-    );
-  }
-  const alarms = Object.entries(alarmSpecs(args.service, args.thresholds)).map(
+): aws.cloudwatch.MetricAlarm[] {
+  return Object.entries(specs).map(
     ([key, spec]) =>
       new aws.cloudwatch.MetricAlarm(
         `${name}-${key}`,
-        { ...spec, alarmActions: [topic.arn], okActions: [topic.arn] },
+        { ...spec, alarmActions: [topicArn], okActions: [topicArn] },
         opts,
       ),
   );
-  return { topic, alarms };
 }

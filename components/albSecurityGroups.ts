@@ -35,7 +35,7 @@ export function createAlbSecurityGroups(
 ): { albSecurityGroup: aws.ec2.SecurityGroup; rules: pulumi.Resource[] } {
   const albSecurityGroup = new aws.ec2.SecurityGroup(
     `${name}-alb-sg`,
-    { vpcId: args.vpcId, description: "Public ALB of the JSON API: HTTP(S) in, task ports out" },
+    { vpcId: args.vpcId, description: "Public ALB of the services: HTTP(S) in, task ports out" },
     opts,
   );
   const rules: pulumi.Resource[] = [];
@@ -79,7 +79,7 @@ export function createAlbSecurityGroups(
         securityGroupId: args.instanceSecurityGroupId,
         referencedSecurityGroupId: albSecurityGroup.id,
         ...taskPorts,
-        description: "From the ALB of the JSON API to the dynamic host ports of the tasks",
+        description: "From the public ALB to the dynamic host ports of the tasks",
       },
       opts,
     ),

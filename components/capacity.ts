@@ -7,7 +7,7 @@
  * set, else its hard limit (`memory`); the hard limit only caps the running container. For CPU it is the
  * container's `cpu` units. So the tasks one instance holds is the smaller of the two quotients.
  */
-import type { InstanceTypeInfo } from "../stacks/instanceTypes";
+import type { InstanceTypeInfo } from "./instanceTypes";
 
 /** The task's size as ECS sees it for placement. */
 export interface TaskSize {
@@ -39,51 +39,92 @@ export function tasksPerInstance(instance: InstanceTypeInfo, task: TaskSize): nu
   return instanceFit(instance, task).tasks;
 }
 
-/** What the capacity check needs to know. */
-export interface CapacityPlan {
+/** Why a task does not fit on one instance, or undefined when it does. */
+export function taskFitProblem(
+  instanceType: string,
+  instance: InstanceTypeInfo,
+  task: TaskSize,
+): string | undefined {
+  const fit = instanceFit(instance, task);
+  if (fit.tasks > 0) return undefined;
+  const memory = placementMemoryMiB(task);
+  const memoryKind = task.memoryReservation === undefined ? "memory" : "memoryReservation";
+  const short: string[] = [];
+  if (fit.byMemory === 0)
+    short.push(`${memory} MiB (${memoryKind}) > ${instance.ecsMemoryMiB} MiB available for tasks`);
+  if (fit.byCpu === 0) short.push(`${task.cpu} CPU units > ${instance.cpuUnits}`);
+  return `a task does not fit on one ${instanceType} instance: ${short.join(" and ")}; choose a larger instance type or a smaller task`;
+}
+
+/** One service's share of the cluster at its peak. */
+export interface ServiceDemand {
+  /** The service's name, for messages. */
+  name: string;
+  /** Its task's size. */
+  task: TaskSize;
+  /** Tasks it may run at once at its peak: at most maxTasks, plus what a deployment adds. */
+  peakTasks: number;
+  /** Why the peak is what it is, e.g. "maxTasks 6 + 1 for a rolling deploy". */
+  why: string;
+}
+
+/** The cluster's instances, for the check. */
+export interface ClusterSize {
   /** Instance type name, for messages. */
   instanceType: string;
-  /** The instance type's facts. */
+  /** Its facts. */
   instance: InstanceTypeInfo;
-  /** The task's size. */
-  task: TaskSize;
-  /** Most tasks autoscaling may run. */
-  maxTasks: number;
   /** Most instances the Auto Scaling group may run. */
   maxInstances: number;
 }
 
 /**
- * Problems with the plan, or none: a task that fits on no instance, `maxTasks` that cannot all be placed on
- * `maxInstances`, or no room left for one replacement task at `maxTasks` (a rolling deploy with 100% minimum
- * healthy starts a new task before it stops an old one, so at full scale it needs one slot more).
+ * How many instances of the size hold every service's peak tasks, packing the largest tasks first, each into
+ * the first instance with room for both its CPU and its memory (first-fit decreasing). A heuristic: it may
+ * count an instance more than a perfect packing would (so it errs towards refusing), never fewer; with one
+ * service it is exact, the peak divided by the tasks one instance holds, rounded up.
  */
-export function capacityProblems(plan: CapacityPlan): string[] {
-  const { instanceType, instance, task, maxTasks, maxInstances } = plan;
-  const fit = instanceFit(instance, task);
-  const memory = placementMemoryMiB(task);
-  const memoryKind = task.memoryReservation === undefined ? "memory" : "memoryReservation";
-  if (fit.tasks === 0) {
-    const short: string[] = [];
-    if (fit.byMemory === 0) {
-      short.push(`${memory} MiB (${memoryKind}) > ${instance.ecsMemoryMiB} MiB available for tasks`);
+export function instancesNeeded(instance: InstanceTypeInfo, services: readonly ServiceDemand[]): number {
+  const tasks = services
+    .flatMap((s) =>
+      Array.from({ length: s.peakTasks }, () => ({ cpu: s.task.cpu, memory: placementMemoryMiB(s.task) })),
+    )
+    .sort(
+      (a, b) =>
+        b.memory / instance.ecsMemoryMiB +
+        b.cpu / instance.cpuUnits -
+        (a.memory / instance.ecsMemoryMiB + a.cpu / instance.cpuUnits),
+    );
+  const free: { cpu: number; memory: number }[] = [];
+  for (const task of tasks) {
+    const slot = free.find((f) => f.cpu >= task.cpu && f.memory >= task.memory);
+    if (slot) {
+      slot.cpu -= task.cpu;
+      slot.memory -= task.memory;
+    } else {
+      free.push({ cpu: instance.cpuUnits - task.cpu, memory: instance.ecsMemoryMiB - task.memory });
     }
-    if (fit.byCpu === 0) short.push(`${task.cpu} CPU units > ${instance.cpuUnits}`);
-    return [
-      `a task does not fit on one ${instanceType} instance: ${short.join(" and ")}; choose a larger instanceType or a smaller task`,
-    ];
   }
-  const capacity = fit.tasks * maxInstances;
-  const why = `${fit.tasks} per ${instanceType} (by memory ${instance.ecsMemoryMiB} / ${memory} MiB = ${fit.byMemory}, by CPU ${instance.cpuUnits} / ${task.cpu} units = ${fit.byCpu})`;
-  if (maxTasks > capacity) {
-    return [
-      `maxTasks = ${maxTasks} cannot fit on maxInstances = ${maxInstances}: ${why}, so at most ${capacity} tasks; raise maxInstances to ${Math.ceil(maxTasks / fit.tasks)} or lower maxTasks`,
-    ];
-  }
-  if (maxTasks + 1 > capacity) {
-    return [
-      `maxTasks = ${maxTasks} leaves no room to deploy on maxInstances = ${maxInstances}: ${why}, so at most ${capacity} tasks, and a rolling deploy at full scale needs ${maxTasks + 1}; raise maxInstances to ${Math.ceil((maxTasks + 1) / fit.tasks)} or lower maxTasks to ${capacity - 1}`,
-    ];
-  }
-  return [];
+  return free.length;
+}
+
+/**
+ * Problems with the whole cluster's plan, or none: a task that fits on no instance, or the services' peak tasks
+ * together needing more than `maxInstances`. The message names each service's share.
+ */
+export function clusterFitProblems(cluster: ClusterSize, services: readonly ServiceDemand[]): string[] {
+  const unfit = services.flatMap((s) => {
+    const problem = taskFitProblem(cluster.instanceType, cluster.instance, s.task);
+    return problem ? [`${s.name}: ${problem}`] : [];
+  });
+  if (unfit.length > 0) return unfit;
+  const needed = instancesNeeded(cluster.instance, services);
+  if (needed <= cluster.maxInstances) return [];
+  const shares = services.map((s) => {
+    const fit = instanceFit(cluster.instance, s.task);
+    return `${s.name}: ${s.peakTasks} tasks (${s.why}) of ${s.task.cpu} CPU units and ${placementMemoryMiB(s.task)} MiB, ${fit.tasks} per instance alone`;
+  });
+  return [
+    `the services' peak tasks need ${needed} ${cluster.instanceType} instances (${cluster.instance.cpuUnits} CPU units and ${cluster.instance.ecsMemoryMiB} MiB for tasks each), but maxInstances is ${cluster.maxInstances}: ${shares.join("; ")}; raise maxInstances to ${needed} or lower maxTasks`,
+  ];
 }

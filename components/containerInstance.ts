@@ -3,7 +3,7 @@
  * the AMI's SSM parameter, the user data that joins the instance to its cluster, and the instance types Spot
  * may substitute.
  */
-import { type Architecture, INSTANCE_TYPES, instanceTypeInfo } from "../stacks/instanceTypes";
+import { type Architecture, INSTANCE_TYPES, instanceTypeInfo } from "./instanceTypes";
 
 /**
  * The public SSM parameters holding the current ECS-optimized Amazon Linux 2023 AMI per architecture (ECS
@@ -77,7 +77,7 @@ export function renderUserData(settings: AgentSettings): string {
  * The instance types Spot may launch for `instanceType`: it first, then every other type in the instance
  * table with the same architecture, vCPUs and memory. More types mean more Spot pools (fewer interruptions,
  * better prices); the same size keeps tasks-per-instance, and so the capacity check and managed scaling,
- * true whichever type is launched. Add types to stacks/instanceTypes.ts to widen the pools.
+ * true whichever type is launched. Add types to components/instanceTypes.ts to widen the pools.
  */
 export function spotInstanceTypes(instanceType: string): string[] {
   const base = instanceTypeInfo(instanceType);

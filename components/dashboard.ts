@@ -1,13 +1,15 @@
 /**
- * The service's CloudWatch dashboard: traffic, latency, errors, task and instance counts, and the alarms, on
- * one screen. The body is typed below (CloudWatch's dashboard body structure) so a misspelled key fails `tsc`.
+ * The stack's CloudWatch dashboard on one screen: the load balancer and the cluster's instances, then a row per
+ * service (traffic, latency, errors, tasks, CPU and memory), then every alarm. The body is typed below
+ * (CloudWatch's dashboard body structure) so a misspelled key fails `tsc`.
  *
- * The instance graph reads the Auto Scaling group's metrics, which exist only when the group enables metrics
- * collection, and Container Insights' instance count; the task graph reads Container Insights.
+ * The instance graph reads the Auto Scaling group's metrics (the ones EcsCluster enables, ASG_METRICS) and
+ * Container Insights' instance count; the task graphs read Container Insights.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import type { MonitoredService } from "./alarms";
+import { ASG_METRICS } from "./ecsCluster";
+import { type CommonArgs, componentProvider } from "./provider";
 
 /** Per-metric rendering options in a metric row. */
 interface MetricOptions {
@@ -31,7 +33,7 @@ export interface MetricWidget {
   height: number;
   properties: {
     title: string;
-    region: string;
+    region: pulumi.Input<string>;
     view: "timeSeries" | "singleValue";
     stacked?: boolean;
     period: number;
@@ -56,55 +58,128 @@ export interface DashboardBody {
   widgets: (MetricWidget | AlarmWidget)[];
 }
 
+/** One service's row. */
+export interface DashboardService {
+  /** The service's short name, for titles. */
+  name: string;
+  /** Its ECS service's name. */
+  serviceName: pulumi.Input<string>;
+  /** Its target group's ARN suffix. */
+  targetGroupArnSuffix: pulumi.Input<string>;
+}
+
 /** What the dashboard shows. */
 export interface DashboardSpec {
-  /** Load balancer, target group, cluster and service. */
-  service: MonitoredService;
+  /** Region of every metric. */
+  region: pulumi.Input<string>;
+  /** The load balancer's ARN suffix. */
+  albArnSuffix: pulumi.Input<string>;
+  /** The ECS cluster's name. */
+  clusterName: pulumi.Input<string>;
   /** The cluster's Auto Scaling group. */
   autoScalingGroupName: pulumi.Input<string>;
-  /** Region of every metric. */
-  region: string;
+  /** A row per service. */
+  services: DashboardService[];
   /** ARNs of the alarms to show. */
   alarmArns: pulumi.Input<string>[];
 }
 
-/** The dashboard body: six graphs in two columns, then the alarms. */
+/** Graphs are half the 24-column width and 6 high; a row holds two. */
+const WIDTH = 12;
+const HEIGHT = 6;
+
+/** Labels of the Auto Scaling group metrics in the instance graph. */
+const ASG_LABELS: Record<(typeof ASG_METRICS)[number], string> = {
+  GroupInServiceInstances: "In service",
+  GroupDesiredCapacity: "Desired",
+};
+
+/** The dashboard body: the load balancer and instances, a row of graphs per service, then the alarms. */
 export function dashboardBody(d: DashboardSpec): DashboardBody {
-  const lb = ["LoadBalancer", d.service.albArnSuffix] as const;
-  const tg = ["TargetGroup", d.service.targetGroupArnSuffix] as const;
-  const svc = ["ClusterName", d.service.clusterName, "ServiceName", d.service.serviceName] as const;
-  const at = (i: number) => ({ x: (i % 2) * 12, y: Math.floor(i / 2) * 6, width: 12, height: 6 });
-  const graph = (i: number, title: string, metrics: MetricRow[], stat?: string): MetricWidget => ({
+  const widgets: (MetricWidget | AlarmWidget)[] = [];
+  let y = 0;
+  const graph = (x: number, title: string, metrics: MetricRow[], stat?: string): MetricWidget => ({
     type: "metric",
-    ...at(i),
+    x,
+    y,
+    width: WIDTH,
+    height: HEIGHT,
     properties: { title, region: d.region, view: "timeSeries", period: 60, stat, metrics },
   });
-  return {
-    start: "-PT3H",
-    widgets: [
-      graph(0, "Requests per minute", [
-        ["AWS/ApplicationELB", "RequestCount", ...lb, { stat: "Sum", label: "Requests" }],
-        ["AWS/ApplicationELB", "RequestCountPerTarget", ...lb, ...tg, { stat: "Sum", label: "Per task" }],
-      ]),
-      graph(1, "Target response time (seconds)", [
-        ["AWS/ApplicationELB", "TargetResponseTime", ...lb, ...tg, { stat: "p50", label: "p50" }],
-        ["AWS/ApplicationELB", "TargetResponseTime", ...lb, ...tg, { stat: "p90", label: "p90" }],
-        ["AWS/ApplicationELB", "TargetResponseTime", ...lb, ...tg, { stat: "p99", label: "p99" }],
+  const lb = ["LoadBalancer", d.albArnSuffix] as const;
+  widgets.push(
+    graph(
+      0,
+      "Load balancer: requests and its own 5xx per minute",
+      [
+        ["AWS/ApplicationELB", "RequestCount", ...lb, { label: "Requests" }],
+        ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", ...lb, { label: "ALB 5xx" }],
+      ],
+      "Sum",
+    ),
+    graph(
+      WIDTH,
+      "Container instances",
+      [
+        ...ASG_METRICS.map(
+          (metric): MetricRow => [
+            "AWS/AutoScaling",
+            metric,
+            "AutoScalingGroupName",
+            d.autoScalingGroupName,
+            { label: ASG_LABELS[metric] },
+          ],
+        ),
+        [
+          "ECS/ContainerInsights",
+          "ContainerInstanceCount",
+          "ClusterName",
+          d.clusterName,
+          { label: "Registered with ECS" },
+        ],
+      ],
+      "Average",
+    ),
+  );
+  for (const service of d.services) {
+    y += HEIGHT;
+    const tg = ["TargetGroup", service.targetGroupArnSuffix] as const;
+    const svc = ["ClusterName", d.clusterName, "ServiceName", service.serviceName] as const;
+    widgets.push(
+      graph(0, `${service.name}: requests per task and target response time (s)`, [
+        [
+          "AWS/ApplicationELB",
+          "RequestCountPerTarget",
+          ...lb,
+          ...tg,
+          { stat: "Sum", label: "Requests per task" },
+        ],
+        ...(["p50", "p90", "p99"] as const).map(
+          (p): MetricRow => [
+            "AWS/ApplicationELB",
+            "TargetResponseTime",
+            ...lb,
+            ...tg,
+            { stat: p, label: p, yAxis: "right" },
+          ],
+        ),
       ]),
       graph(
-        2,
-        "Errors per minute",
+        WIDTH,
+        `${service.name}: errors per minute`,
         [
-          ["AWS/ApplicationELB", "HTTPCode_ELB_5XX_Count", ...lb, { label: "ALB 5xx" }],
-          ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb, ...tg, { label: "Service 5xx" }],
-          ["AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", ...lb, ...tg, { label: "Service 4xx" }],
+          ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb, ...tg, { label: "5xx" }],
+          ["AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", ...lb, ...tg, { label: "4xx" }],
           ["AWS/ApplicationELB", "UnHealthyHostCount", ...lb, ...tg, { stat: "Maximum", label: "Unhealthy" }],
         ],
         "Sum",
       ),
+    );
+    y += HEIGHT;
+    widgets.push(
       graph(
-        3,
-        "Tasks",
+        0,
+        `${service.name}: tasks`,
         [
           ["ECS/ContainerInsights", "RunningTaskCount", ...svc, { label: "Running" }],
           ["ECS/ContainerInsights", "DesiredTaskCount", ...svc, { label: "Desired" }],
@@ -113,52 +188,26 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
         "Average",
       ),
       graph(
-        4,
-        "Container instances",
-        [
-          [
-            "AWS/AutoScaling",
-            "GroupInServiceInstances",
-            "AutoScalingGroupName",
-            d.autoScalingGroupName,
-            { label: "In service" },
-          ],
-          [
-            "AWS/AutoScaling",
-            "GroupDesiredCapacity",
-            "AutoScalingGroupName",
-            d.autoScalingGroupName,
-            { label: "Desired" },
-          ],
-          [
-            "ECS/ContainerInsights",
-            "ContainerInstanceCount",
-            "ClusterName",
-            d.service.clusterName,
-            { label: "Registered with ECS" },
-          ],
-        ],
-        "Average",
-      ),
-      graph(
-        5,
-        "Service CPU and memory (% of reservation)",
+        WIDTH,
+        `${service.name}: CPU and memory (% of reservation)`,
         [
           ["AWS/ECS", "CPUUtilization", ...svc, { label: "CPU" }],
           ["AWS/ECS", "MemoryUtilization", ...svc, { label: "Memory" }],
         ],
         "Average",
       ),
-      {
-        type: "alarm",
-        x: 0,
-        y: 18,
-        width: 24,
-        height: 4,
-        properties: { title: "Alarms", alarms: d.alarmArns },
-      },
-    ],
-  };
+    );
+  }
+  y += HEIGHT;
+  widgets.push({
+    type: "alarm",
+    x: 0,
+    y,
+    width: 24,
+    height: 6,
+    properties: { title: "Alarms", alarms: d.alarmArns },
+  });
+  return { start: "-PT3H", widgets };
 }
 
 /** The console address of a dashboard. */
@@ -166,19 +215,34 @@ export function dashboardUrl(region: string, dashboardName: string): string {
   return `https://${region}.console.aws.amazon.com/cloudwatch/home?region=${region}#dashboards/dashboard/${dashboardName}`;
 }
 
-/**
- * Creates the dashboard. Dashboards have no auto-naming, so the name is built from the project, the stack and
- * the component's name: unique per stack and per instance, as auto-naming would be.
- */
-export function createDashboard(
-  name: string,
-  spec: DashboardSpec,
-  opts: pulumi.CustomResourceOptions,
-): aws.cloudwatch.Dashboard {
-  const dashboardName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(/[^A-Za-z0-9_-]/g, "-");
-  return new aws.cloudwatch.Dashboard(
-    `${name}-dashboard`,
-    { dashboardName, dashboardBody: pulumi.jsonStringify(dashboardBody(spec)) },
-    opts,
-  );
+/** The dashboard's inputs. */
+export interface DashboardArgs extends CommonArgs, Omit<DashboardSpec, "region"> {}
+
+/** The stack's dashboard. Dashboards have no auto-naming: the name is the project's, the stack's and this one's. */
+export class Dashboard extends pulumi.ComponentResource {
+  /** The CloudWatch dashboard. */
+  readonly dashboard: aws.cloudwatch.Dashboard;
+  /** Its name. */
+  readonly dashboardName: pulumi.Output<string>;
+  /** Its console address. */
+  readonly url: pulumi.Output<string>;
+
+  constructor(name: string, args: DashboardArgs, opts?: pulumi.ComponentResourceOptions) {
+    super("ecs-json-api:monitoring:Dashboard", name, {}, opts);
+    const provider = componentProvider(this, name, "Dashboard", args, opts);
+    const region = aws.getRegionOutput({}, { parent: this, provider }).region;
+    // Dashboard names: A-Z, a-z, 0-9, '-' and '_' (CloudWatch PutDashboard DashboardName).
+    const dashboardName = `${pulumi.getProject()}-${pulumi.getStack()}-${name}`.replace(
+      /[^A-Za-z0-9_-]/g,
+      "-",
+    );
+    this.dashboard = new aws.cloudwatch.Dashboard(
+      name,
+      { dashboardName, dashboardBody: pulumi.jsonStringify(dashboardBody({ ...args, region })) },
+      { parent: this, provider },
+    );
+    this.dashboardName = this.dashboard.dashboardName;
+    this.url = pulumi.all([region, this.dashboardName]).apply(([r, n]) => dashboardUrl(r, n));
+    this.registerOutputs({ dashboardName: this.dashboardName, url: this.url });
+  }
 }

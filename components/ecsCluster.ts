@@ -6,8 +6,8 @@
  * and cannot reach the instance role; tasks get their own role from the agent instead), an encrypted gp3 root
  * volume, no public IP, no key pair and no port 22 (shell access is SSM Session Manager, hence
  * AmazonSSMManagedInstanceCore on the role), and user data that joins the cluster (containerInstance.ts).
- * The security group has no ingress: the load-balanced service adds one rule from the ALB's group on
- * DYNAMIC_HOST_PORTS. Egress is HTTPS only (ECR, ECS, CloudWatch, SSM, S3); DNS, NTP and IMDS are link-local
+ * The security group has no ingress: a load balancer adds one rule from its own group on the ephemeral ports
+ * Docker maps bridge-mode containers to (loadBalancer.ts). Egress is HTTPS only (ECR, ECS, CloudWatch, SSM, S3); DNS, NTP and IMDS are link-local
  * or the VPC resolver, which security groups do not filter.
  *
  * Scaling: the Auto Scaling group spans the private subnets; ECS managed scaling owns its desired capacity
@@ -32,11 +32,21 @@
  *    which ECS refuses to delete while instances are registered (the provider retries until they deregister).
  *    The IAM policy attachments outlive the group, so the agent keeps its permissions while it drains.
  * With deletionProtection on (prod) the group is not force-deleted: the provider lifts scale-in protection,
- * scales to zero and waits for the instances to drain, so remove protection deliberately before a destroy.
+ * scales to zero and waits for the instances to drain (the runbook's teardown says how to end prod).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { type Architecture, INSTANCE_TYPES, instanceTypeInfo } from "../stacks/instanceTypes";
+import {
+  type ArgValues,
+  argName,
+  boolean,
+  checkArgs,
+  integer,
+  type Label,
+  string,
+  throwIfProblems,
+  type ValueOf,
+} from "./args";
 import {
   AMI_PARAMETERS,
   AMI_ROOT_SNAPSHOT_GIB,
@@ -45,27 +55,61 @@ import {
   spotInstanceTypes,
 } from "./containerInstance";
 import { IAM_PATH } from "./iam";
+import { type Architecture, INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "./instanceTypes";
+import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
-
-/** The host ports Docker picks for bridge-mode containers with hostPort 0; the ALB must reach them all. */
-export const DYNAMIC_HOST_PORTS = { fromPort: 32768, toPort: 65535 } as const;
 
 /** Auto Scaling group metrics the cluster publishes: what the dashboard's instance graph reads. */
 export const ASG_METRICS = ["GroupInServiceInstances", "GroupDesiredCapacity"] as const;
 
-export interface EcsClusterArgs extends CommonArgs {
-  /** The VPC the instances' security group belongs to. */
-  vpcId: pulumi.Input<string>;
-  /** Private subnets (one per AZ) the Auto Scaling group spreads the instances across. */
-  privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
-  /** CPU architecture of the instances, "x86_64" or "arm64"; picks the AMI. */
-  architecture: string;
-  /** EC2 instance type, one of stacks/instanceTypes.ts and of `architecture`. */
-  instanceType: string;
-  /** Fewest instances the Auto Scaling group keeps. */
-  minInstances: number;
-  /** Most instances managed scaling may launch. */
-  maxInstances: number;
+/** EcsCluster's arguments: each one's default, documentation and rule. */
+export const ECS_CLUSTER_ARGS = {
+  architecture: string("CPU architecture of the instances and the image.", "arm64", {
+    oneOf: Object.keys(AMI_PARAMETERS),
+  }),
+  instanceType: string(
+    "EC2 instance type of the container instances (see components/instanceTypes.ts).",
+    "t4g.medium",
+    { oneOf: Object.keys(INSTANCE_TYPES) },
+  ),
+  minInstances: integer("Fewest container instances the Auto Scaling group keeps.", 1, { min: 0, max: 100 }),
+  maxInstances: integer("Most container instances managed scaling may launch.", 3, { min: 1, max: 100 }),
+  spot: boolean(
+    "Run the instances on Spot capacity (cheaper, can be reclaimed with two minutes' notice).",
+    false,
+  ),
+  targetCapacity: integer("Managed scaling's target utilisation of the instances, in percent.", 100, {
+    min: 1,
+    max: 100,
+  }),
+  deletionProtection: boolean(
+    "Keep `pulumi destroy` from force-deleting the Auto Scaling group and its instances.",
+    false,
+  ),
+  containerStopTimeoutSeconds: integer(
+    "Seconds a stopping container gets between SIGTERM and SIGKILL (a Spot interruption gives two minutes).",
+    30,
+    { min: 1, max: 120 },
+  ),
+  rootVolumeSizeGiB: integer("Root volume size in GiB, at least the AMI's snapshot.", AMI_ROOT_SNAPSHOT_GIB, {
+    min: AMI_ROOT_SNAPSHOT_GIB,
+    max: 16384,
+  }),
+} as const;
+
+type Given = { [K in keyof typeof ECS_CLUSTER_ARGS]?: ValueOf<(typeof ECS_CLUSTER_ARGS)[K]> };
+
+export interface EcsClusterArgs extends CommonArgs, Given {
+  /** The network: its VPC holds the instances' security group, its private subnets the instances. */
+  network: Pick<NetworkRef, "vpcId" | "privateSubnetIds">;
+  /** CPU architecture of the instances, "x86_64" or "arm64"; picks the AMI. Defaults to "arm64". */
+  architecture?: string;
+  /** EC2 instance type, one of components/instanceTypes.ts and of `architecture`. Defaults to "t4g.medium". */
+  instanceType?: string;
+  /** Fewest instances the Auto Scaling group keeps. Defaults to 1. */
+  minInstances?: number;
+  /** Most instances managed scaling may launch. Defaults to 3. */
+  maxInstances?: number;
   /** Run every instance on Spot capacity. Defaults to false. */
   spot?: boolean;
   /** Managed scaling's target utilisation of the instances, 1 to 100 percent. Defaults to 100. */
@@ -76,93 +120,86 @@ export interface EcsClusterArgs extends CommonArgs {
   containerStopTimeoutSeconds?: number;
   /** Root volume size in GiB, at least the AMI's 30 GiB snapshot. Defaults to 30. */
   rootVolumeSizeGiB?: number;
+  /** Permissions boundary of the instance role. Defaults to none. */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** The args with defaults applied and checked. */
-export interface ResolvedEcsClusterArgs {
+export interface ResolvedEcsClusterArgs extends ArgValues<typeof ECS_CLUSTER_ARGS> {
   architecture: Architecture;
-  instanceType: string;
-  minInstances: number;
-  maxInstances: number;
-  spot: boolean;
-  targetCapacity: number;
-  deletionProtection: boolean;
-  containerStopTimeoutSeconds: number;
-  rootVolumeSizeGiB: number;
+  /** The instance type's facts. */
+  instance: InstanceTypeInfo;
 }
 
-const isWhole = (n: number) => Number.isInteger(n);
-
 /**
- * Exported for tests: applies defaults and reports every problem at once. `name` is the component's name,
- * checked because the capacity provider is auto-named from it and AWS rejects names starting with "aws",
- * "ecs" or "fargate".
+ * Every problem with the arguments, each naming its argument through `label`. `name` is the component's name,
+ * checked because the capacity provider is auto-named from it and AWS rejects names starting with "aws", "ecs"
+ * or "fargate".
  */
-export function resolveEcsClusterArgs(args: EcsClusterArgs, name = "cluster"): ResolvedEcsClusterArgs {
-  const problems: string[] = [];
-  const spot = args.spot ?? false;
-  const targetCapacity = args.targetCapacity ?? 100;
-  const containerStopTimeoutSeconds = args.containerStopTimeoutSeconds ?? 30;
-  const rootVolumeSizeGiB = args.rootVolumeSizeGiB ?? AMI_ROOT_SNAPSHOT_GIB;
-  const { architecture, instanceType, minInstances, maxInstances } = args;
-
+export function ecsClusterArgsProblems(name: string, args: Given, label: Label = argName): string[] {
+  const { values, problems } = checkArgs(ECS_CLUSTER_ARGS, args, label);
   if (/^(aws|ecs|fargate)/i.test(name)) {
     problems.push(
       `name "${name}" would auto-name the capacity provider "${name}-capacity-…", and AWS rejects capacity provider names starting with aws, ecs or fargate; choose another name`,
     );
   }
-  const knownArchitecture = Object.hasOwn(AMI_PARAMETERS, architecture);
-  if (!knownArchitecture) {
-    problems.push(`architecture "${architecture}" is not supported; use x86_64 or arm64`);
-  }
-  const instance = instanceTypeInfo(instanceType);
-  if (!instance) {
-    problems.push(
-      `instanceType "${instanceType}" is not supported; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
-    );
-  } else if (knownArchitecture && instance.architecture !== architecture) {
-    problems.push(
-      `instanceType "${instanceType}" is ${instance.architecture}, but architecture is "${architecture}"`,
-    );
-  }
-  if (!isWhole(minInstances) || minInstances < 0) {
-    problems.push(`minInstances ${minInstances} must be a whole number of at least 0`);
-  }
-  if (!isWhole(maxInstances) || maxInstances < 1) {
-    problems.push(`maxInstances ${maxInstances} must be a whole number of at least 1`);
-  }
-  if (minInstances > maxInstances) {
-    problems.push(`minInstances ${minInstances} is above maxInstances ${maxInstances}`);
-  }
-  if (!isWhole(targetCapacity) || targetCapacity < 1 || targetCapacity > 100) {
-    problems.push(`targetCapacity ${targetCapacity} must be a whole percentage from 1 to 100`);
-  }
+  const instance = instanceTypeInfo(values.instanceType);
   if (
-    !isWhole(containerStopTimeoutSeconds) ||
-    containerStopTimeoutSeconds < 1 ||
-    containerStopTimeoutSeconds > 120
+    instance &&
+    Object.hasOwn(AMI_PARAMETERS, values.architecture) &&
+    instance.architecture !== values.architecture
   ) {
     problems.push(
-      `containerStopTimeoutSeconds ${containerStopTimeoutSeconds} must be a whole number from 1 to 120 (a Spot interruption gives two minutes)`,
+      `${label("instanceType")} = "${values.instanceType}" is ${instance.architecture}, but ${label("architecture")} = "${values.architecture}"; the image would not run on it`,
     );
   }
-  if (!isWhole(rootVolumeSizeGiB) || rootVolumeSizeGiB < AMI_ROOT_SNAPSHOT_GIB) {
+  if (values.minInstances > values.maxInstances) {
     problems.push(
-      `rootVolumeSizeGiB ${rootVolumeSizeGiB} must be a whole number of at least ${AMI_ROOT_SNAPSHOT_GIB} (the AMI's root snapshot)`,
+      `${label("maxInstances")} = ${values.maxInstances} is below ${label("minInstances")} = ${values.minInstances}`,
     );
   }
-  if (problems.length) throw new Error(`EcsCluster: ${problems.join("; ")}`);
+  return problems;
+}
+
+/** Applies defaults; throws an ArgumentError listing every problem. */
+export function resolveEcsClusterArgs(args: Given, name = "cluster"): ResolvedEcsClusterArgs {
+  throwIfProblems("EcsCluster", ecsClusterArgsProblems(name, args));
+  const { values } = checkArgs(ECS_CLUSTER_ARGS, args);
   return {
-    architecture: architecture as Architecture,
-    instanceType,
-    minInstances,
-    maxInstances,
-    spot,
-    targetCapacity,
-    deletionProtection: args.deletionProtection ?? false,
-    containerStopTimeoutSeconds,
-    rootVolumeSizeGiB,
+    ...values,
+    architecture: values.architecture as Architecture,
+    instance: instanceTypeInfo(values.instanceType) as InstanceTypeInfo,
   };
+}
+
+/** What the capacity check needs to know about a cluster's instances. */
+export interface ClusterCapacity {
+  /** EC2 instance type name. */
+  instanceType: string;
+  /** The instance type's facts. */
+  instance: InstanceTypeInfo;
+  /** Fewest instances. */
+  minInstances: number;
+  /** Most instances. */
+  maxInstances: number;
+}
+
+/** What a service needs of a cluster. An `EcsCluster` is one. */
+export interface EcsClusterRef {
+  /** The cluster's ARN. */
+  readonly clusterArn: pulumi.Input<string>;
+  /** The cluster's name. */
+  readonly clusterName: pulumi.Input<string>;
+  /** The capacity provider a service places its tasks with. */
+  readonly capacityProviderName: pulumi.Input<string>;
+  /** The container instances' security group. */
+  readonly instanceSecurityGroupId: pulumi.Input<string>;
+  /** The container instances' Auto Scaling group, for dashboards. */
+  readonly autoScalingGroupName: pulumi.Input<string>;
+  /** CPU architecture of the instances: an image must be built for it. */
+  readonly architecture: Architecture;
+  /** The instances' size and count, for the capacity check. */
+  readonly capacity: ClusterCapacity;
 }
 
 /** The instance role's trust policy: EC2 only. */
@@ -178,26 +215,38 @@ export const INSTANCE_MANAGED_POLICIES = {
 } as const;
 
 /** An ECS cluster with EC2 capacity in private subnets, scaled by an ASG capacity provider. */
-export class EcsCluster extends pulumi.ComponentResource {
+export class EcsCluster extends pulumi.ComponentResource implements EcsClusterRef {
+  /** The ECS cluster. */
+  readonly cluster: aws.ecs.Cluster;
+  /** The Auto Scaling group of the container instances. */
+  readonly autoScalingGroup: aws.autoscaling.Group;
+  /** The launch template every instance starts from. */
+  readonly launchTemplate: aws.ec2.LaunchTemplate;
+  /** The capacity provider: the cluster's default strategy, with managed scaling. */
+  readonly capacityProvider: aws.ecs.CapacityProvider;
+  /** The instances' security group: no ingress until a load balancer adds its own. */
+  readonly instanceSecurityGroup: aws.ec2.SecurityGroup;
+  /** The instances' role. */
+  readonly instanceRole: aws.iam.Role;
   /** The cluster's name; depends on the capacity provider association, so services created with it use it. */
   readonly clusterName: pulumi.Output<string>;
   /** The cluster's ARN; depends on the capacity provider association like clusterName. */
   readonly clusterArn: pulumi.Output<string>;
   /** The capacity provider's name, the cluster's default strategy; for a service's explicit strategy. */
   readonly capacityProviderName: pulumi.Output<string>;
-  /** The instances' security group; the service adds the ALB's ingress on DYNAMIC_HOST_PORTS to it. */
+  /** The instances' security group's id. */
   readonly instanceSecurityGroupId: pulumi.Output<string>;
   /** The Auto Scaling group's name, for alarms and dashboards. */
   readonly autoScalingGroupName: pulumi.Output<string>;
-  /** The Auto Scaling group's ARN. */
-  readonly autoScalingGroupArn: pulumi.Output<string>;
-  /** The instance role's ARN. */
-  readonly instanceRoleArn: pulumi.Output<string>;
+  /** CPU architecture of the instances. */
+  readonly architecture: Architecture;
+  /** The instances' size and count. */
+  readonly capacity: ClusterCapacity;
 
   constructor(name: string, args: EcsClusterArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-json-api:ecs:EcsCluster", name, {}, opts);
     const r = resolveEcsClusterArgs(args, name);
-    const provider = componentProvider(this, name, "EcsCluster", args);
+    const provider = componentProvider(this, name, "EcsCluster", args, opts);
     const childOpts = { parent: this, provider };
 
     const cluster = new aws.ecs.Cluster(
@@ -213,6 +262,7 @@ export class EcsCluster extends pulumi.ComponentResource {
         description: "ECS container instances: register with the cluster, pull images, SSM Session Manager",
         path: IAM_PATH,
         assumeRolePolicy: JSON.stringify(EC2_TRUST_POLICY),
+        permissionsBoundary: args.permissionsBoundary,
       },
       childOpts,
     );
@@ -234,7 +284,7 @@ export class EcsCluster extends pulumi.ComponentResource {
     const securityGroup = new aws.ec2.SecurityGroup(
       `${name}-instance-sg`,
       {
-        vpcId: args.vpcId,
+        vpcId: args.network.vpcId,
         description: "ECS container instances: ingress only from the load balancer, HTTPS egress",
       },
       childOpts,
@@ -300,7 +350,7 @@ export class EcsCluster extends pulumi.ComponentResource {
     const group = new aws.autoscaling.Group(
       `${name}-asg`,
       {
-        vpcZoneIdentifiers: args.privateSubnetIds,
+        vpcZoneIdentifiers: args.network.privateSubnetIds,
         minSize: r.minInstances,
         maxSize: r.maxInstances,
         // Group metrics are off unless listed; the service's dashboard graphs these two (free, 1-minute).
@@ -388,21 +438,32 @@ export class EcsCluster extends pulumi.ComponentResource {
     // the cluster has its default strategy and destroyed before the association is removed (see Teardown).
     const afterAssociation = <T>(value: pulumi.Output<T>) =>
       pulumi.all([value, association.id]).apply(([v]) => v);
+    this.cluster = cluster;
+    this.autoScalingGroup = group;
+    this.launchTemplate = launchTemplate;
+    this.capacityProvider = capacityProvider;
+    this.instanceSecurityGroup = securityGroup;
+    this.instanceRole = role;
     this.clusterName = afterAssociation(cluster.name);
     this.clusterArn = afterAssociation(cluster.arn);
     this.capacityProviderName = afterAssociation(capacityProvider.name);
     this.instanceSecurityGroupId = securityGroup.id;
     this.autoScalingGroupName = group.name;
-    this.autoScalingGroupArn = group.arn;
-    this.instanceRoleArn = role.arn;
+    this.architecture = r.architecture;
+    this.capacity = {
+      instanceType: r.instanceType,
+      instance: r.instance,
+      minInstances: r.minInstances,
+      maxInstances: r.maxInstances,
+    };
     this.registerOutputs({
       clusterName: this.clusterName,
       clusterArn: this.clusterArn,
       capacityProviderName: this.capacityProviderName,
       instanceSecurityGroupId: this.instanceSecurityGroupId,
       autoScalingGroupName: this.autoScalingGroupName,
-      autoScalingGroupArn: this.autoScalingGroupArn,
-      instanceRoleArn: this.instanceRoleArn,
+      architecture: this.architecture,
+      capacity: this.capacity,
     });
   }
 }

@@ -1,44 +1,101 @@
 /**
  * The private S3 bucket the service reads its JSON documents from, seeded from the content folder.
  *
- * The bucket is private (all four public-access-block flags, ACLs disabled by BucketOwnerEnforced), encrypted by
- * default (SSE-S3, or SSE-KMS with a key of its own and bucket keys), versioned with noncurrent versions expiring
- * after N days, and reachable over TLS only (a bucket policy denies `aws:SecureTransport = false`).
+ * The bucket is hardened by createPrivateBucket (private, encrypted, TLS-only, versioned) with noncurrent
+ * versions expiring after N days; with SSE-KMS it gets a key of its own, rotated, with bucket keys. With
+ * `accessLogs`, S3 server access logs of the documents bucket (Security Hub S3.9) go to a second private bucket
+ * of its own, which only S3's log delivery may write to, for this bucket's logs only, expiring after
+ * `logRetentionDays`.
  *
- * Seeding: every document of the content folder (the rules are in contentFolder.ts, shared with the local run)
- * becomes the object `keyPrefix + file name` (content/foo.json -> documents/foo.json, served as GET /api/foo) with
- * `Content-Type: application/json`; an empty folder seeds nothing (documentCount 0) with a warning.
- * Every problem is collected and reported at once, before anything is registered, so `pulumi preview` fails
- * with the full list and nothing is deployed.
+ * Seeding: every document of the content folder (the rules are the service contract's, shared with the local
+ * run) becomes the object `keyPrefix + file name` (content/foo.json -> documents/foo.json, served as GET /api/foo)
+ * with `Content-Type: application/json`; an empty folder seeds nothing (documentCount 0) with a warning. Every
+ * problem is collected and reported at once, so `pulumi preview` fails with the full list and nothing is
+ * deployed.
  *
- * Deletion: with `deletionProtection` the bucket, its configuration and its KMS key are retained on destroy (the
- * bucket stays private, encrypted, versioned and TLS-only) and the bucket is not force-destroyed. The seeded
- * objects are not retained: the folder is their source of truth, so removing a file must stop it being served;
- * the replaced version stays recoverable for `noncurrentVersionDays`, and the file stays in git. Without
- * protection (test) `forceDestroy` lets `pulumi destroy` empty and delete the bucket.
+ * Deletion: with `deletionProtection` the buckets, their configuration and the KMS key are retained on destroy
+ * and the buckets are not force-destroyed. The seeded objects are not retained: the folder is their source of
+ * truth, so removing a file must stop it being served; the replaced version stays recoverable for
+ * `noncurrentVersionDays`, and the file stays in git. Without protection (test) `forceDestroy` lets
+ * `pulumi destroy` empty and delete the buckets.
  */
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { DEFAULT_MAX_DOCUMENT_BYTES, type SeedDocument, scanContentFolder } from "../service/src/contract";
-import { SCHEMA } from "../stacks/schema";
-import { denyInsecureTransport } from "./bucketPolicy";
-import { type CommonArgs, componentProvider } from "./provider";
+import {
+  type ArgValues,
+  argName,
+  boolean,
+  checkArgs,
+  integer,
+  type Label,
+  string,
+  throwIfProblems,
+  type ValueOf,
+} from "./args";
+import { logRetentionDays } from "./logRetention";
+import { createPrivateBucket, logServerAccess } from "./privateBucket";
+import { type CommonArgs, componentProvider, regionOf } from "./provider";
 
 /** The project root, against which a relative content folder is resolved. */
 const PROJECT_ROOT = path.resolve(__dirname, "..");
 
-/** Encryption choices, as in the `bucketEncryption` config key. */
+/** Encryption choices. */
 export type BucketEncryption = "sse-s3" | "sse-kms";
-const ENCRYPTIONS: readonly string[] = ["sse-s3", "sse-kms"];
 
-/** Days after which an unfinished multipart upload is aborted (its parts are billed until then). */
-export const ABORT_MULTIPART_DAYS = 7;
+/** The S3 service principal that delivers server access logs (S3 user guide, "Enabling Amazon S3 server access logging"). */
+export const S3_LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com";
 
 /** A bucket-name prefix Pulumi's auto-naming can extend (`<name>-bucket-<7 chars>` stays within 63). */
 const BUCKET_NAME_PREFIX = /^[a-z0-9][a-z0-9-]{0,47}$/;
 
-export interface JsonBucketArgs extends CommonArgs {
+/** JsonBucket's arguments: each one's default, documentation and rule. */
+export const JSON_BUCKET_ARGS = {
+  contentDir: string(
+    "Folder of JSON documents seeded into the bucket, relative to the project root.",
+    "content",
+    {
+      pattern: /^(?!\/)(?!.*\.\.)[A-Za-z0-9_./-]+$/,
+      patternDoc: "a relative path inside the project",
+    },
+  ),
+  keyPrefix: string("Prefix of the document keys in the bucket; empty or ending in `/`.", "documents/", {
+    pattern: /^([A-Za-z0-9][A-Za-z0-9_.-]{0,62}\/){0,4}$/,
+    patternDoc: "empty, or up to 4 path segments of letters, digits, '-', '_', '.', each ending in '/'",
+  }),
+  bucketEncryption: string(
+    "Default encryption of the bucket: S3-managed keys or a KMS key with bucket keys.",
+    "sse-s3",
+    { oneOf: ["sse-s3", "sse-kms"] },
+  ),
+  noncurrentVersionDays: integer(
+    "Days a replaced or deleted document version is kept before it expires.",
+    30,
+    {
+      min: 1,
+      max: 3650,
+    },
+  ),
+  deletionProtection: boolean(
+    "Keep the buckets, their settings and key on `pulumi destroy` (no forceDestroy).",
+    false,
+  ),
+  maxDocumentBytes: integer(
+    "Largest document in bytes, the service's MAX_DOCUMENT_BYTES; larger files are refused.",
+    DEFAULT_MAX_DOCUMENT_BYTES,
+    { min: 1, max: 67_108_864 },
+  ),
+  accessLogs: boolean(
+    "Write S3 server access logs of the documents bucket to a log bucket of its own (Security Hub S3.9).",
+    false,
+  ),
+  logRetentionDays: { ...logRetentionDays, doc: "Days the server access logs are kept." },
+} as const;
+
+type Given = { [K in keyof typeof JSON_BUCKET_ARGS]?: ValueOf<(typeof JSON_BUCKET_ARGS)[K]> };
+
+export interface JsonBucketArgs extends CommonArgs, Given {
   /** Folder of JSON documents, absolute or relative to the project root. Defaults to "content". */
   contentDir?: string;
   /** Prefix of every object key: empty, or path segments each ending in '/'. Defaults to "documents/". */
@@ -47,98 +104,65 @@ export interface JsonBucketArgs extends CommonArgs {
   bucketEncryption?: string;
   /** Days a replaced or deleted document version is kept before it expires. Defaults to 30. */
   noncurrentVersionDays?: number;
-  /** Keep the bucket, its configuration and key on destroy, and never force-destroy it. Defaults to false. */
+  /** Keep the buckets, their configuration and key on destroy, and never force-destroy them. Defaults to false. */
   deletionProtection?: boolean;
   /** Largest document in bytes, the service's MAX_DOCUMENT_BYTES; larger files are refused. Defaults to 1048576. */
   maxDocumentBytes?: number;
+  /** Log every request to the documents bucket to a log bucket of its own. Defaults to false. */
+  accessLogs?: boolean;
+  /** Days the access logs are kept (a CloudWatch Logs retention value, for one rule everywhere). Defaults to 7. */
+  logRetentionDays?: number;
 }
 
 /** JsonBucketArgs with defaults applied and the content folder read and checked. */
-export interface ResolvedJsonBucketArgs extends CommonArgs {
-  contentDir: string;
-  keyPrefix: string;
+export interface ResolvedJsonBucketArgs extends ArgValues<typeof JSON_BUCKET_ARGS> {
   bucketEncryption: BucketEncryption;
-  noncurrentVersionDays: number;
-  deletionProtection: boolean;
-  maxDocumentBytes: number;
   documents: SeedDocument[];
 }
 
-/** Exported for tests: applies defaults, reads the content folder and reports every problem at once. */
-export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): ResolvedJsonBucketArgs {
-  const contentDir = args.contentDir ?? SCHEMA.contentDir.default;
-  const keyPrefix = args.keyPrefix ?? SCHEMA.keyPrefix.default;
-  const bucketEncryption = args.bucketEncryption ?? SCHEMA.bucketEncryption.default;
-  const noncurrentVersionDays = args.noncurrentVersionDays ?? SCHEMA.noncurrentVersionDays.default;
-  const problems: string[] = [];
+/**
+ * Every problem with the arguments and with the content folder they name, each naming its argument through
+ * `label`; `name` is the component's name, checked because the bucket is auto-named from it.
+ */
+export function jsonBucketProblems(
+  name: string,
+  args: JsonBucketArgs,
+  label: Label = argName,
+): { values: ArgValues<typeof JSON_BUCKET_ARGS>; documents: SeedDocument[]; problems: string[] } {
+  const { values, problems } = checkArgs(JSON_BUCKET_ARGS, args, label);
   if (!BUCKET_NAME_PREFIX.test(name)) {
     problems.push(
       `name "${name}" cannot start a bucket name; use lower-case letters, digits and '-', starting with a letter or digit, at most 48 characters`,
     );
   }
-  if (!(SCHEMA.keyPrefix.pattern as RegExp).test(keyPrefix)) {
-    problems.push(`keyPrefix "${keyPrefix}" is not allowed; use ${SCHEMA.keyPrefix.patternDoc}`);
-  }
-  if (!ENCRYPTIONS.includes(bucketEncryption)) {
-    problems.push(`bucketEncryption "${bucketEncryption}" is not allowed; use "sse-s3" or "sse-kms"`);
-  }
-  const { min = 1, max = 3650 } = SCHEMA.noncurrentVersionDays;
-  if (
-    !Number.isInteger(noncurrentVersionDays) ||
-    noncurrentVersionDays < min ||
-    noncurrentVersionDays > max
-  ) {
-    problems.push(
-      `noncurrentVersionDays ${noncurrentVersionDays} is not allowed; use a whole number from ${min} to ${max}`,
-    );
-  }
-  const maxDocumentBytes = args.maxDocumentBytes ?? DEFAULT_MAX_DOCUMENT_BYTES;
-  const maxValid = Number.isInteger(maxDocumentBytes) && maxDocumentBytes >= 1;
-  if (!maxValid) {
-    problems.push(
-      `maxDocumentBytes ${maxDocumentBytes} is not allowed; use a whole number of bytes, at least 1`,
-    );
-  }
   let documents: SeedDocument[] = [];
-  if (contentDir === "") {
-    problems.push("contentDir is empty; name the folder of JSON documents");
-  } else {
+  if (values.contentDir !== "") {
+    const validLimit = Number.isInteger(values.maxDocumentBytes) && values.maxDocumentBytes >= 1;
     const scan = scanContentFolder(
-      path.resolve(PROJECT_ROOT, contentDir),
-      contentDir,
+      path.resolve(PROJECT_ROOT, values.contentDir),
+      values.contentDir,
       // With an invalid limit, still report every other content problem.
-      maxValid ? maxDocumentBytes : Number.POSITIVE_INFINITY,
+      validLimit ? values.maxDocumentBytes : Number.POSITIVE_INFINITY,
     );
     documents = scan.documents;
-    problems.push(...scan.problems);
+    problems.push(...scan.problems.map((p) => `${label("contentDir")}: ${p}`));
   }
-  if (problems.length > 0) throw new Error(`JsonBucket: ${problems.join("; ")}`);
-  return {
-    region: args.region,
-    tags: args.tags,
-    contentDir,
-    keyPrefix,
-    bucketEncryption: bucketEncryption as BucketEncryption,
-    noncurrentVersionDays,
-    deletionProtection: args.deletionProtection ?? SCHEMA.deletionProtection.default,
-    maxDocumentBytes,
-    documents,
-  };
+  return { values, documents, problems };
 }
 
-/** The bucket policy: refuse every request that does not arrive over TLS, whoever makes it. */
-export function tlsOnlyPolicy(bucketArn: string): aws.iam.PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [denyInsecureTransport(bucketArn)],
-  };
+/** Applies defaults and reads the content folder; throws an ArgumentError listing every problem. */
+export function resolveJsonBucketArgs(name: string, args: JsonBucketArgs): ResolvedJsonBucketArgs {
+  const { values, documents, problems } = jsonBucketProblems(name, args);
+  throwIfProblems("JsonBucket", problems);
+  return { ...values, bucketEncryption: values.bucketEncryption as BucketEncryption, documents };
 }
 
 /**
- * Exactly what a reader of the documents needs: GetObject under the prefix, ListBucket limited to the prefix
- * (without ListBucket, S3 answers a missing key with 403 instead of 404; for that check S3 evaluates the
- * requested key as `s3:prefix`, so the condition still lets missing documents answer 404), and, with SSE-KMS,
- * Decrypt on the bucket's key through S3 only.
+ * Exactly what a reader of the documents needs: GetObject under the prefix, ListBucket on the bucket (without
+ * it S3 answers a missing key with 403 AccessDenied instead of 404 NoSuchKey: S3 API reference, GetObject,
+ * "Permissions"), and, with SSE-KMS, Decrypt on the bucket's key through S3 only. ListBucket is not narrowed
+ * by an `s3:prefix` condition: AWS documents the 404 for callers holding ListBucket on the bucket, not for a
+ * prefix-scoped grant, and the bucket holds nothing but the documents the service may already read.
  */
 export function readPolicy(
   bucketArn: string,
@@ -147,13 +171,7 @@ export function readPolicy(
 ): aws.iam.PolicyDocument {
   const statements: aws.iam.PolicyStatement[] = [
     { Sid: "ReadDocuments", Effect: "Allow", Action: "s3:GetObject", Resource: `${bucketArn}/${keyPrefix}*` },
-    {
-      Sid: "ListDocuments",
-      Effect: "Allow",
-      Action: "s3:ListBucket",
-      Resource: bucketArn,
-      Condition: { StringLike: { "s3:prefix": `${keyPrefix}*` } },
-    },
+    { Sid: "ListDocuments", Effect: "Allow", Action: "s3:ListBucket", Resource: bucketArn },
   ];
   if (kms) {
     statements.push({
@@ -167,8 +185,52 @@ export function readPolicy(
   return { Version: "2012-10-17", Statement: statements };
 }
 
+/**
+ * The access-log bucket's own statements: S3's log delivery may write under the prefix, only for the documents
+ * bucket of this account (confused-deputy guard; S3 user guide, "Permissions for log delivery").
+ */
+export function accessLogDeliveryStatements(
+  logBucketArn: string,
+  prefix: string,
+  sourceBucketArn: string,
+  accountId: string,
+): aws.iam.PolicyStatement[] {
+  return [
+    {
+      Sid: "AllowS3ServerAccessLogDelivery",
+      Effect: "Allow",
+      Principal: { Service: S3_LOG_DELIVERY_PRINCIPAL },
+      Action: "s3:PutObject",
+      Resource: `${logBucketArn}/${prefix}*`,
+      Condition: {
+        ArnLike: { "aws:SourceArn": sourceBucketArn },
+        StringEquals: { "aws:SourceAccount": accountId },
+      },
+    },
+  ];
+}
+
+/** What another component needs of the documents: where they are and how to read them. */
+export interface DocumentStore {
+  /** The bucket's name. */
+  readonly bucketName: pulumi.Input<string>;
+  /** Prefix of every document's object key. */
+  readonly keyPrefix: string;
+  /** Read access to the documents, for a task role's policy. */
+  readonly readPolicy: pulumi.Input<aws.iam.PolicyDocument>;
+}
+
+/** Where the server access logs go inside the log bucket. */
+const ACCESS_LOG_PREFIX = "s3-access/";
+
 /** A private, encrypted, versioned, TLS-only bucket of JSON documents seeded from the content folder. */
-export class JsonBucket extends pulumi.ComponentResource {
+export class JsonBucket extends pulumi.ComponentResource implements DocumentStore {
+  /** The documents bucket. */
+  readonly bucket: aws.s3.Bucket;
+  /** The bucket holding its server access logs; undefined without `accessLogs`. */
+  readonly accessLogBucket: aws.s3.Bucket | undefined;
+  /** The bucket's KMS key; undefined with SSE-S3. */
+  readonly key: aws.kms.Key | undefined;
   /** The bucket's name. */
   readonly bucketName: pulumi.Output<string>;
   /** The bucket's ARN. */
@@ -179,133 +241,106 @@ export class JsonBucket extends pulumi.ComponentResource {
   readonly documentCount: number;
   /** Object keys of the seeded documents, in file name order. */
   readonly documentKeys: string[];
-  /** ARN of the bucket's KMS key; undefined with SSE-S3. */
-  readonly kmsKeyArn: pulumi.Output<string> | undefined;
   /** Read access to the documents, for the service's task role (`aws.iam.RolePolicy`'s `policy` takes it). */
   readonly readPolicy: pulumi.Output<aws.iam.PolicyDocument>;
 
   constructor(name: string, args: JsonBucketArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate (and read every content file) before registering anything: a bad document leaves nothing behind.
-    const resolved = resolveJsonBucketArgs(name, args);
     super("ecs-json-api:storage:JsonBucket", name, {}, opts);
-    const provider = componentProvider(this, name, "JsonBucket", resolved);
+    const r = resolveJsonBucketArgs(name, args);
+    const provider = componentProvider(this, name, "JsonBucket", args, opts);
     const child = { parent: this, provider };
-    // Everything that keeps a retained bucket safe and readable is retained with it.
-    const kept = { ...child, retainOnDelete: resolved.deletionProtection };
+    const region = regionOf(this, provider);
+    const kept = { ...child, retainOnDelete: r.deletionProtection };
 
     const key =
-      resolved.bucketEncryption === "sse-kms"
+      r.bucketEncryption === "sse-kms"
         ? new aws.kms.Key(
             `${name}-key`,
             {
               description: `Encrypts the objects of the ${name} documents bucket`,
               enableKeyRotation: true,
-              deletionWindowInDays: resolved.deletionProtection ? 30 : 7,
+              deletionWindowInDays: r.deletionProtection ? 30 : 7,
             },
             kept,
           )
         : undefined;
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: !resolved.deletionProtection }, kept);
-    const publicAccessBlock = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access-block`,
+    const documents = createPrivateBucket(
+      name,
+      `${name}-bucket`,
       {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
+        kmsKeyArn: key?.arn,
+        noncurrentVersionDays: r.noncurrentVersionDays,
+        forceDestroy: !r.deletionProtection,
+        retainOnDelete: r.deletionProtection,
       },
-      kept,
+      child,
     );
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      kept,
-    );
-    const encryption = new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: key
-              ? { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn }
-              : { sseAlgorithm: "AES256" },
-            // One data key per bucket instead of per object: far fewer (billed) KMS calls.
-            ...(key ? { bucketKeyEnabled: true } : {}),
-            // Customer-provided keys would make objects the service cannot read.
-            blockedEncryptionTypes: ["SSE-C"],
-          },
-        ],
-      },
-      kept,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      kept,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            id: "expire-noncurrent-versions",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: resolved.noncurrentVersionDays },
-            // A delete marker with no versions left behind it only clutters listings.
-            expiration: { expiredObjectDeleteMarker: true },
-          },
-          {
-            id: "abort-incomplete-multipart-uploads",
-            status: "Enabled",
-            filter: {},
-            abortIncompleteMultipartUpload: { daysAfterInitiation: ABORT_MULTIPART_DAYS },
-          },
-        ],
-      },
-      // Noncurrent-version rules are rejected until versioning is on.
-      { ...kept, dependsOn: [versioning] },
-    );
-    new aws.s3.BucketPolicy(
-      `${name}-policy`,
-      { bucket: bucket.id, policy: pulumi.jsonStringify(bucket.arn.apply(tlsOnlyPolicy)) },
-      // S3 rejects concurrent policy and public-access-block changes (OperationAborted): one after the other.
-      { ...kept, dependsOn: [publicAccessBlock] },
-    );
+    const bucket = documents.bucket;
 
-    for (const doc of resolved.documents) {
+    if (r.accessLogs) {
+      const accountId = aws.getCallerIdentityOutput({}, child).accountId;
+      // Server access logs need SSE-S3 on the target bucket (S3 user guide, "Enabling Amazon S3 server access
+      // logging": SSE-KMS target buckets are not supported), and a log bucket does not log itself.
+      const logs = createPrivateBucket(
+        `${name}-access-logs`,
+        `${name}-access-logs`,
+        {
+          expirationDays: r.logRetentionDays,
+          noncurrentVersionDays: 1,
+          abortMultipartDays: 1,
+          forceDestroy: !r.deletionProtection,
+          retainOnDelete: r.deletionProtection,
+          policyStatements: (logBucketArn) =>
+            pulumi
+              .all([accountId, bucket.arn])
+              .apply(([account, sourceArn]) =>
+                accessLogDeliveryStatements(logBucketArn, ACCESS_LOG_PREFIX, sourceArn, account),
+              ),
+        },
+        child,
+      );
+      logServerAccess(
+        `${name}-server-access-logs`,
+        bucket,
+        { bucket: logs.bucket.bucket, prefix: ACCESS_LOG_PREFIX },
+        { ...kept, dependsOn: logs.ready },
+      );
+      this.accessLogBucket = logs.bucket;
+    } else {
+      this.accessLogBucket = undefined;
+    }
+
+    for (const doc of r.documents) {
       new aws.s3.BucketObjectv2(
         `${name}-doc-${doc.key}`,
         {
           bucket: bucket.id,
-          key: `${resolved.keyPrefix}${doc.fileName}`,
+          key: `${r.keyPrefix}${doc.fileName}`,
           source: new pulumi.asset.FileAsset(doc.path),
           // etag cannot detect changes under SSE-KMS; a hash of the validated bytes works for both.
           sourceHash: doc.sha256,
           contentType: "application/json",
         },
-        // Written only once the bucket encrypts with the right key and keeps versions.
-        { ...child, dependsOn: [ownership, encryption, versioning] },
+        // Written only once the bucket encrypts with the right key, keeps versions and is locked down.
+        { ...child, dependsOn: documents.ready },
       );
     }
-    if (resolved.documents.length === 0) {
-      pulumi.log.warn(`${resolved.contentDir} holds no *.json documents; the bucket starts empty`, this);
+    if (r.documents.length === 0) {
+      pulumi.log.warn(`${r.contentDir} holds no *.json documents; the bucket starts empty`, this);
     }
 
+    this.bucket = bucket;
+    this.key = key;
     this.bucketName = bucket.bucket;
     this.bucketArn = bucket.arn;
-    this.keyPrefix = resolved.keyPrefix;
-    this.documentCount = resolved.documents.length;
-    this.documentKeys = resolved.documents.map((d) => `${resolved.keyPrefix}${d.fileName}`);
-    this.kmsKeyArn = key?.arn;
+    this.keyPrefix = r.keyPrefix;
+    this.documentCount = r.documents.length;
+    this.documentKeys = r.documents.map((d) => `${r.keyPrefix}${d.fileName}`);
     this.readPolicy = pulumi
-      .all([bucket.arn, key?.arn])
-      .apply(([arn, keyArn]) =>
-        readPolicy(arn, resolved.keyPrefix, keyArn ? { keyArn, region: resolved.region } : undefined),
+      .all([bucket.arn, key?.arn, region])
+      .apply(([arn, keyArn, reg]) =>
+        readPolicy(arn, r.keyPrefix, keyArn ? { keyArn, region: reg } : undefined),
       );
 
     this.registerOutputs({
@@ -314,7 +349,6 @@ export class JsonBucket extends pulumi.ComponentResource {
       keyPrefix: this.keyPrefix,
       documentCount: this.documentCount,
       documentKeys: this.documentKeys,
-      kmsKeyArn: this.kmsKeyArn,
       readPolicy: this.readPolicy,
     });
   }

@@ -1,11 +1,15 @@
 /**
  * The ALB's listeners, its TLS certificate and its DNS alias.
  *
- * - No certificate: HTTP on 80 forwards to the tasks.
+ * - No certificate: HTTP on 80 is the production listener.
  * - A certificate ARN, or a domain with a public hosted zone (then an ACM certificate validated through DNS
- *   records in that zone): HTTPS on 443 forwards, with a policy offering TLS 1.3 and 1.2 only, and HTTP on 80
- *   answers every request with a permanent redirect to HTTPS, so plain HTTP never reaches the service.
+ *   records in that zone): HTTPS on 443 is the production listener, with a policy offering TLS 1.3 and 1.2
+ *   only, and HTTP on 80 answers every request with a permanent redirect to HTTPS, so plain HTTP never reaches
+ *   a service.
  * - A domain with a hosted zone also gets an alias record (A) to the ALB.
+ *
+ * The production listener routes nothing by itself: each service adds a listener rule for its paths and hosts,
+ * and a request no rule matches gets a JSON 404 from the ALB, in the services' error format.
  */
 import * as aws from "@pulumi/aws";
 import type * as pulumi from "@pulumi/pulumi";
@@ -17,12 +21,21 @@ import type * as pulumi from "@pulumi/pulumi";
  */
 export const TLS_POLICY = "ELBSecurityPolicy-TLS13-1-2-Res-2021-06";
 
+/** The answer to a request no service's rule matches: the services' JSON error shape, from the ALB itself. */
+export const NO_ROUTE_RESPONSE = {
+  contentType: "application/json",
+  messageBody: JSON.stringify({
+    statusCode: 404,
+    error: "Not Found",
+    message: "No service serves this path",
+  }),
+  statusCode: "404",
+} as const;
+
 /** What the listeners are built from. */
 export interface ListenersArgs {
   /** The load balancer. */
   alb: aws.lb.LoadBalancer;
-  /** The tasks' target group. */
-  targetGroup: aws.lb.TargetGroup;
   /** A certificate to serve HTTPS with. */
   certificateArn?: string;
   /** The public DNS name of the API. */
@@ -31,17 +44,26 @@ export interface ListenersArgs {
   hostedZoneId?: string;
 }
 
+/** The listeners: the production one (services add their rules to it) and all of them (to wait for). */
+export interface Listeners {
+  /** Where services add their rules: HTTPS on 443 with TLS, else HTTP on 80. */
+  production: aws.lb.Listener;
+  /** Every listener, the redirect included. */
+  all: aws.lb.Listener[];
+  /** Whether traffic is served over HTTPS. */
+  https: boolean;
+}
+
 /**
  * Creates the listeners (and, for a domain with a zone and no certificate ARN, the ACM certificate and its
- * validation). Returns the listeners, which the service and the request-count scaling policy wait for (ECS
- * rejects a target group that no listener uses), and whether traffic is served over HTTPS.
+ * validation, and the alias record).
  */
 export function createListeners(
   name: string,
   args: ListenersArgs,
   opts: pulumi.CustomResourceOptions,
-): { listeners: aws.lb.Listener[]; https: boolean } {
-  const forward = [{ type: "forward", targetGroupArn: args.targetGroup.arn }];
+): Listeners {
+  const noRoute = [{ type: "fixed-response", fixedResponse: { ...NO_ROUTE_RESPONSE } }];
   let certificateArn: pulumi.Input<string> | undefined = args.certificateArn;
   if (!certificateArn && args.domainName && args.hostedZoneId) {
     certificateArn = issueCertificate(name, args.domainName, args.hostedZoneId, opts);
@@ -62,10 +84,10 @@ export function createListeners(
   if (!certificateArn) {
     const http = new aws.lb.Listener(
       `${name}-http`,
-      { loadBalancerArn: args.alb.arn, port: 80, protocol: "HTTP", defaultActions: forward },
+      { loadBalancerArn: args.alb.arn, port: 80, protocol: "HTTP", defaultActions: noRoute },
       opts,
     );
-    return { listeners: [http], https: false };
+    return { production: http, all: [http], https: false };
   }
   const https = new aws.lb.Listener(
     `${name}-https`,
@@ -75,7 +97,7 @@ export function createListeners(
       protocol: "HTTPS",
       sslPolicy: TLS_POLICY,
       certificateArn,
-      defaultActions: forward,
+      defaultActions: noRoute,
     },
     opts,
   );
@@ -94,7 +116,7 @@ export function createListeners(
     },
     opts,
   );
-  return { listeners: [https, redirect], https: true };
+  return { production: https, all: [https, redirect], https: true };
 }
 
 /**

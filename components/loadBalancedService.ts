@@ -1,139 +1,99 @@
 /**
- * The API on the cluster behind a public ALB: bridge networking with dynamic host ports so several tasks share
- * an instance, task-level autoscaling (the cluster's capacity provider scales the instances), least-privilege
- * roles, logs, alarms and a dashboard.
+ * One service on the cluster behind the shared load balancer: bridge networking with dynamic host ports so
+ * several tasks share an instance, a target group and a listener rule for its routes, task-level autoscaling
+ * (the cluster's capacity provider scales the instances), least-privilege roles, logs and alarms.
  *
- * Split by idea: the arguments and their validation (serviceArgs.ts, with the capacity check of capacity.ts),
- * the security group rules (albSecurityGroups.ts), the access-log bucket (albAccessLogs.ts), the listeners and
- * TLS (listeners.ts), the container definition and its timing rules (apiContainer.ts), the IAM roles
- * (serviceRoles.ts), the scaling (taskScaling.ts), the alarms (alarms.ts) and the dashboard (dashboard.ts).
- * This file wires them: load balancer, target group, log group, task definition and the ECS service.
+ * Split by idea: the arguments and their rules (serviceArgs.ts), the routes (routing.ts), the container
+ * definition (container.ts), the IAM roles (serviceRoles.ts), the scaling (taskScaling.ts) and the alarms
+ * (alarms.ts). This file wires them: target group, listener rule, log group, task definition and the ECS
+ * service.
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { HEALTH_PATH } from "../service/src/contract";
-import { createAlarms, DEFAULT_THRESHOLDS } from "./alarms";
-import { createAccessLogBucket } from "./albAccessLogs";
-import { createAlbSecurityGroups } from "./albSecurityGroups";
-import { apiContainerDefinitions, CONTAINER_NAME, DEREGISTRATION_DELAY_SECONDS } from "./apiContainer";
-import { createDashboard, dashboardUrl } from "./dashboard";
-import { createListeners } from "./listeners";
-import { componentProvider } from "./provider";
+import { createAlarms, DEFAULT_THRESHOLDS, serviceAlarmSpecs } from "./alarms";
+import { containerDefinitions } from "./container";
+import { componentProvider, regionOf } from "./provider";
+import { routeConditions } from "./routing";
 import { type LoadBalancedServiceArgs, resolveServiceArgs } from "./serviceArgs";
 import { createServiceRoles } from "./serviceRoles";
 import { createTaskScaling } from "./taskScaling";
 
-export {
-  LOG_LEVELS,
-  type LoadBalancedServiceArgs,
-  type ResolvedServiceArgs,
-  resolveServiceArgs,
-  type TlsMode,
-} from "./serviceArgs";
-
-/** Seconds ECS ignores the ALB's health checks after a task starts: node is listening well within this. */
+/** Seconds ECS ignores the ALB's health checks after a task starts: a process is listening well within this. */
 export const HEALTH_CHECK_GRACE_SECONDS = 60;
 /** How long `pulumi up` waits for the service to reach a steady state before it reports a failure. */
 export const STEADY_STATE_TIMEOUT = "20m";
 
-/** The API's service on the cluster, behind a public ALB, with its scaling, roles, logs, alarms and dashboard. */
+/**
+ * The target group's health check: a new task is in service after `healthyThreshold` passing checks, a broken
+ * one out after `unhealthyThreshold` failing ones, `interval` seconds apart.
+ */
+export const HEALTH_CHECK = { interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 } as const;
+
+/** A service on the cluster, behind the shared ALB, with its scaling, roles, logs and alarms. */
 export class LoadBalancedService extends pulumi.ComponentResource {
-  /** Where clients reach the API: `https://<domain or ALB DNS name>` with TLS, else `http://<ALB DNS name>`. */
-  readonly url: pulumi.Output<string>;
-  /** The ALB's DNS name. */
-  readonly albDnsName: pulumi.Output<string>;
-  /** The ALB's ARN. */
-  readonly albArn: pulumi.Output<string>;
+  /** The tasks' target group. */
+  readonly targetGroup: aws.lb.TargetGroup;
+  /** The production listener's rule sending the service's routes to its target group. */
+  readonly listenerRule: aws.lb.ListenerRule;
+  /** The task definition. */
+  readonly taskDefinition: aws.ecs.TaskDefinition;
+  /** The ECS service. */
+  readonly service: aws.ecs.Service;
+  /** The log group of the tasks' stdout/stderr. */
+  readonly logGroup: aws.cloudwatch.LogGroup;
+  /** The application's AWS identity; undefined when the service was given no task policy. */
+  readonly taskRole: aws.iam.Role | undefined;
+  /** The ECS agent's identity for the tasks. */
+  readonly executionRole: aws.iam.Role;
+  /** The service's alarms. */
+  readonly alarms: aws.cloudwatch.MetricAlarm[];
   /** The ECS service's name. */
   readonly serviceName: pulumi.Output<string>;
-  /** The tasks' target group ARN. */
-  readonly targetGroupArn: pulumi.Output<string>;
-  /** The log group of the tasks' stdout/stderr. */
+  /** The target group's ARN suffix (its CloudWatch dimension). */
+  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** The log group's name. */
   readonly logGroupName: pulumi.Output<string>;
-  /** The CloudWatch dashboard's name. */
-  readonly dashboardName: pulumi.Output<string>;
-  /** The dashboard's console address. */
-  readonly dashboardUrl: pulumi.Output<string>;
-  /** The SNS topic every alarm notifies. */
-  readonly alarmTopicArn: pulumi.Output<string>;
   /** Tasks one container instance holds (by memory reservation and CPU). */
   readonly tasksPerInstance: number;
-  /** The role the application's AWS SDK runs as. */
-  readonly taskRoleArn: pulumi.Output<string>;
-  /** The role the ECS agent uses to pull the image and write logs. */
-  readonly executionRoleArn: pulumi.Output<string>;
+  /** The path the load balancer checks. */
+  readonly healthCheckPath: string;
 
   constructor(name: string, args: LoadBalancedServiceArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-json-api:service:LoadBalancedService", name, {}, opts);
     const r = resolveServiceArgs(args);
-    const provider = componentProvider(this, name, "LoadBalancedService", args);
+    const provider = componentProvider(this, name, "LoadBalancedService", args, opts);
     const o = { parent: this, provider };
     const accountId = aws.getCallerIdentityOutput({}, o).accountId;
+    const region = regionOf(this, provider);
+    const containerName = args.containerName ?? "app";
 
-    const { albSecurityGroup, rules } = createAlbSecurityGroups(
-      name,
-      { vpcId: r.vpcId, instanceSecurityGroupId: r.instanceSecurityGroupId, https: r.tls !== "none" },
-      o,
-    );
-
-    const accessLogs = r.albAccessLogs
-      ? createAccessLogBucket(
-          name,
-          { accountId, expirationDays: r.logRetentionDays, deletionProtection: r.deletionProtection },
-          o,
-        )
-      : undefined;
-    const alb = new aws.lb.LoadBalancer(
-      `${name}-alb`,
-      {
-        loadBalancerType: "application",
-        internal: false,
-        subnets: r.publicSubnetIds,
-        securityGroups: [albSecurityGroup.id],
-        ipAddressType: "ipv4",
-        idleTimeout: r.albIdleTimeout,
-        // Requests with header names that are not valid HTTP tokens never reach the service.
-        dropInvalidHeaderFields: true,
-        // Only RFC 7230-compliant requests pass: the API's clients are HTTP libraries, and ambiguous framing
-        // is how request smuggling starts.
-        desyncMitigationMode: "strictest",
-        enableDeletionProtection: r.deletionProtection,
-        accessLogs: accessLogs ? { bucket: accessLogs.bucket.bucket, enabled: true } : undefined,
-      },
-      { ...o, dependsOn: accessLogs?.ready ?? [] },
-    );
     const targetGroup = new aws.lb.TargetGroup(
       `${name}-tg`,
       {
-        vpcId: r.vpcId,
+        vpcId: args.loadBalancer.vpcId,
         targetType: "instance",
         protocol: "HTTP",
         // ECS registers each task with its dynamic host port; this port is only the group's default.
         port: r.containerPort,
-        deregistrationDelay: DEREGISTRATION_DELAY_SECONDS,
-        // A new task is in service after 2 passing checks (~20 s); a broken one is out after 3 (~30 s).
+        deregistrationDelay: r.deregistrationDelaySeconds,
         healthCheck: {
           enabled: true,
           protocol: "HTTP",
           port: "traffic-port",
-          path: HEALTH_PATH,
+          path: r.healthCheckPath,
           matcher: "200",
-          interval: 10,
-          timeout: 5,
-          healthyThreshold: 2,
-          unhealthyThreshold: 3,
+          ...HEALTH_CHECK,
         },
       },
       o,
     );
-    const { listeners, https } = createListeners(
-      name,
+    const listenerRule = new aws.lb.ListenerRule(
+      `${name}-rule`,
       {
-        alb,
-        targetGroup,
-        certificateArn: r.certificateArn,
-        domainName: r.domainName,
-        hostedZoneId: r.hostedZoneId,
+        listenerArn: args.loadBalancer.listener.arn,
+        priority: args.route.priority,
+        conditions: routeConditions(args.route),
+        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
       },
       o,
     );
@@ -141,7 +101,14 @@ export class LoadBalancedService extends pulumi.ComponentResource {
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: r.logRetentionDays }, o);
     const roles = createServiceRoles(
       name,
-      { accountId, imageRef: r.imageRef, logGroupArn: logGroup.arn, bucketReadPolicy: r.bucketReadPolicy },
+      {
+        accountId,
+        image: args.image,
+        logGroupArn: logGroup.arn,
+        taskPolicy: args.taskPolicy,
+        purpose: `the ${containerName} service`,
+        permissionsBoundary: args.permissionsBoundary,
+      },
       o,
     );
     const taskDefinition = new aws.ecs.TaskDefinition(
@@ -153,22 +120,19 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         networkMode: "bridge",
         // No task-level cpu/memory: ECS then places by the container's cpu and memoryReservation (the soft
         // limit), which is what the capacity check counts; the container's memory stays the hard limit.
-        taskRoleArn: roles.taskRole.arn,
+        taskRoleArn: roles.taskRole?.arn,
         executionRoleArn: roles.executionRole.arn,
         containerDefinitions: pulumi.jsonStringify(
-          apiContainerDefinitions({
-            imageRef: r.imageRef,
+          containerDefinitions({
+            ...args.container,
+            name: containerName,
+            image: args.image,
             containerPort: r.containerPort,
-            cpu: r.taskCpu,
-            memory: r.taskMemory,
-            memoryReservation: r.taskMemoryReservation,
+            cpu: r.cpu,
+            memory: r.memory,
+            memoryReservation: r.memoryReservation,
             logGroupName: logGroup.name,
-            region: r.region,
-            bucketName: r.bucketName,
-            keyPrefix: r.keyPrefix,
-            logLevel: r.logLevel,
-            albIdleTimeout: r.albIdleTimeout,
-            shutdownTimeoutMs: r.shutdownTimeoutMs,
+            region,
           }),
         ),
       },
@@ -178,12 +142,14 @@ export class LoadBalancedService extends pulumi.ComponentResource {
     const service = new aws.ecs.Service(
       `${name}-service`,
       {
-        cluster: r.clusterArn,
+        cluster: args.cluster.clusterArn,
         taskDefinition: taskDefinition.arn,
         desiredCount: r.desiredTasks,
         // The capacity provider alone decides where tasks go (a launchType would conflict with it), and its
         // managed scaling adds instances when tasks cannot be placed.
-        capacityProviderStrategies: [{ capacityProvider: r.capacityProviderName, weight: 1, base: 0 }],
+        capacityProviderStrategies: [
+          { capacityProvider: args.cluster.capacityProviderName, weight: 1, base: 0 },
+        ],
         deploymentCircuitBreaker: { enable: true, rollback: true },
         // New tasks start before old ones stop: a deploy never drops below the desired count.
         deploymentMinimumHealthyPercent: 100,
@@ -194,9 +160,7 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           { type: "spread", field: "attribute:ecs.availability-zone" },
           { type: "binpack", field: "memory" },
         ],
-        loadBalancers: [
-          { targetGroupArn: targetGroup.arn, containerName: CONTAINER_NAME, containerPort: r.containerPort },
-        ],
+        loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName, containerPort: r.containerPort }],
         healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
         waitForSteadyState: true,
         propagateTags: "SERVICE",
@@ -204,9 +168,9 @@ export class LoadBalancedService extends pulumi.ComponentResource {
       },
       {
         ...o,
-        // Tasks need their roles' policies, a listener using the target group, and the ALB's path to the
-        // instances before they can start and pass health checks.
-        dependsOn: [...listeners, ...roles.policies, ...rules],
+        // Tasks need their roles' policies, a listener rule using the target group (ECS rejects a group no
+        // listener uses), and the ALB's path to the instances before they can start and pass health checks.
+        dependsOn: [listenerRule, ...args.loadBalancer.ready, ...roles.policies],
         // Autoscaling owns the count after creation; a deploy must not reset it to desiredTasks.
         ignoreChanges: ["desiredCount"],
         customTimeouts: { create: STEADY_STATE_TIMEOUT, update: STEADY_STATE_TIMEOUT },
@@ -216,75 +180,59 @@ export class LoadBalancedService extends pulumi.ComponentResource {
     createTaskScaling(
       name,
       {
-        clusterName: r.clusterName,
+        clusterName: args.cluster.clusterName,
         serviceName: service.name,
         minTasks: r.minTasks,
         maxTasks: r.maxTasks,
         cpuTargetPercent: r.cpuTargetPercent,
+        memoryTargetPercent: r.memoryTargetPercent,
         requestsPerTarget: r.requestsPerTarget,
-        albArnSuffix: alb.arnSuffix,
+        albArnSuffix: args.loadBalancer.arnSuffix,
         targetGroupArnSuffix: targetGroup.arnSuffix,
-        listeners,
+        listeners: [listenerRule],
       },
       o,
     );
 
-    const monitored = {
-      albArnSuffix: alb.arnSuffix,
-      targetGroupArnSuffix: targetGroup.arnSuffix,
-      clusterName: r.clusterName,
-      serviceName: service.name,
-    };
-    const { topic, alarms } = createAlarms(
+    this.alarms = createAlarms(
       name,
-      {
-        service: monitored,
-        thresholds: {
-          ...DEFAULT_THRESHOLDS,
-          taskMemory: r.taskMemory,
-          taskMemoryReservation: r.taskMemoryReservation,
+      serviceAlarmSpecs(
+        {
+          albArnSuffix: args.loadBalancer.arnSuffix,
+          targetGroupArnSuffix: targetGroup.arnSuffix,
+          clusterName: args.cluster.clusterName,
+          serviceName: service.name,
         },
-        alarmEmail: r.alarmEmail,
-      },
-      o,
-    );
-    const dashboard = createDashboard(
-      name,
-      {
-        service: monitored,
-        autoScalingGroupName: r.autoScalingGroupName,
-        region: r.region,
-        alarmArns: alarms.map((a) => a.arn),
-      },
+        {
+          ...DEFAULT_THRESHOLDS,
+          ...args.alarms,
+          taskMemory: r.memory,
+          taskMemoryReservation: r.memoryReservation,
+          healthCheckPath: r.healthCheckPath,
+        },
+      ),
+      args.alarmTopicArn,
       o,
     );
 
-    const host = https && r.domainName ? pulumi.output(r.domainName) : alb.dnsName;
-    this.url = pulumi.interpolate`${https ? "https" : "http"}://${host}`;
-    this.albDnsName = alb.dnsName;
-    this.albArn = alb.arn;
+    this.targetGroup = targetGroup;
+    this.listenerRule = listenerRule;
+    this.taskDefinition = taskDefinition;
+    this.service = service;
+    this.logGroup = logGroup;
+    this.taskRole = roles.taskRole;
+    this.executionRole = roles.executionRole;
     this.serviceName = service.name;
-    this.targetGroupArn = targetGroup.arn;
+    this.targetGroupArnSuffix = targetGroup.arnSuffix;
     this.logGroupName = logGroup.name;
-    this.dashboardName = dashboard.dashboardName;
-    this.dashboardUrl = dashboard.dashboardName.apply((n) => dashboardUrl(r.region, n));
-    this.alarmTopicArn = topic.arn;
     this.tasksPerInstance = r.tasksPerInstance;
-    this.taskRoleArn = roles.taskRole.arn;
-    this.executionRoleArn = roles.executionRole.arn;
+    this.healthCheckPath = r.healthCheckPath;
     this.registerOutputs({
-      url: this.url,
-      albDnsName: this.albDnsName,
-      albArn: this.albArn,
       serviceName: this.serviceName,
-      targetGroupArn: this.targetGroupArn,
+      targetGroupArnSuffix: this.targetGroupArnSuffix,
       logGroupName: this.logGroupName,
-      dashboardName: this.dashboardName,
-      dashboardUrl: this.dashboardUrl,
-      alarmTopicArn: this.alarmTopicArn,
       tasksPerInstance: this.tasksPerInstance,
-      taskRoleArn: this.taskRoleArn,
-      executionRoleArn: this.executionRoleArn,
+      healthCheckPath: this.healthCheckPath,
     });
   }
 }

@@ -23,10 +23,21 @@
 import * as aws from "@pulumi/aws";
 import * as awsx from "@pulumi/awsx";
 import * as pulumi from "@pulumi/pulumi";
-import { cidrProblems } from "../stacks/config";
-import { LOG_RETENTION_DAYS, SCHEMA } from "../stacks/schema";
+import {
+  ArgumentError,
+  type ArgValues,
+  argName,
+  boolean,
+  checkArgs,
+  integer,
+  type Label,
+  string,
+  throwIfProblems,
+  type ValueOf,
+} from "./args";
 import { IAM_PATH } from "./iam";
-import { type CommonArgs, componentProvider } from "./provider";
+import { logRetentionDays } from "./logRetention";
+import { type CommonArgs, componentProvider, regionOf } from "./provider";
 
 /** Mask of every private subnet: 1,019 usable addresses per AZ for container instances and endpoint ENIs. */
 export const PRIVATE_SUBNET_MASK = 22;
@@ -50,10 +61,62 @@ export const INTERFACE_ENDPOINT_SERVICES = [
   "ecs-telemetry",
 ] as const;
 
+/** Problems with an IPv4 CIDR meant for the VPC, or none; each phrased to follow `<name> = <value> `. */
+export function cidrProblems(cidr: string): string[] {
+  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
+  if (!m) return ["is not an IPv4 CIDR such as 10.0.0.0/16"];
+  const octets = m.slice(1, 5).map(Number);
+  const prefix = Number(m[5]);
+  if (octets.some((o) => o > 255)) return ["has an octet above 255"];
+  const problems: string[] = [];
+  if (prefix < 16 || prefix > 20) {
+    problems.push(
+      `has prefix /${prefix}; allowed /16 to /20 (AWS's largest VPC is /16; /20 still holds 3 AZs' subnets)`,
+    );
+  }
+  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
+  const hostBits = 32 - Math.min(prefix, 32);
+  if (prefix <= 32 && address % 2 ** hostBits !== 0)
+    problems.push("has host bits set; the network address must end the prefix");
+  const [a, b] = octets;
+  const rfc1918 = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
+  if (!rfc1918) problems.push("is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)");
+  return problems;
+}
+
+/** A lower-case DNS name, at most 253 characters, each label 1-63 letters, digits or inner hyphens. */
+const DNS_NAME =
+  /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/;
+
+/** Network's arguments: each one's default, documentation and rule. */
+export const NETWORK_ARGS = {
+  vpcCidr: string("IPv4 CIDR of the VPC; a private (RFC 1918) /16 to /20.", "10.0.0.0/16", {
+    check: cidrProblems,
+  }),
+  azCount: integer("Availability Zones to span; each gets a public and a private subnet.", 2, {
+    min: 2,
+    max: MAX_AZS,
+  }),
+  natStrategy: string(
+    "NAT gateways: one shared (cheap) or one per AZ (an AZ outage spares the others).",
+    "Single",
+    { oneOf: ["Single", "OnePerAz"] },
+  ),
+  interfaceEndpoints: boolean(
+    "Interface endpoints for ECR, CloudWatch Logs and ECS, keeping that traffic off NAT.",
+    false,
+  ),
+  privateZoneName: string("Private Route 53 zone attached to the VPC; empty means `internal.<stack>`.", "", {
+    pattern: DNS_NAME,
+    patternDoc: "a lower-case DNS name such as internal.test",
+  }),
+  logRetentionDays: { ...logRetentionDays, doc: "Retention of the VPC flow logs, in days." },
+} as const;
+
 /** NAT gateway strategies this network supports. */
 export type NatStrategy = "Single" | "OnePerAz";
-const NAT_STRATEGIES: readonly string[] = ["Single", "OnePerAz"];
 
+/** Network's inputs: where it runs, and its arguments (each optional, with the default its spec names). */
 export interface NetworkArgs extends CommonArgs {
   /** IPv4 CIDR of the VPC, a private (RFC 1918) /16 to /20. Defaults to "10.0.0.0/16". */
   vpcCidr?: string;
@@ -63,8 +126,8 @@ export interface NetworkArgs extends CommonArgs {
   natStrategy?: string;
   /** Create interface endpoints for ECR, CloudWatch Logs and ECS in the private subnets. Defaults to false. */
   interfaceEndpoints?: boolean;
-  /** Name of the private Route 53 zone attached to the VPC, e.g. `internal.test`. */
-  privateZoneName: string;
+  /** Name of the private Route 53 zone attached to the VPC. Defaults to `internal.<stack>`. */
+  privateZoneName?: string;
   /** Retention of the flow log group, in days (a value CloudWatch Logs accepts). Defaults to 7. */
   logRetentionDays?: number;
 }
@@ -78,14 +141,18 @@ export interface SubnetLayout {
 }
 
 /** NetworkArgs with defaults applied and the subnet layout computed. */
-export interface ResolvedNetworkArgs extends CommonArgs {
-  vpcCidr: string;
-  azCount: number;
+export interface ResolvedNetworkArgs extends ArgValues<typeof NETWORK_ARGS> {
   natStrategy: NatStrategy;
-  interfaceEndpoints: boolean;
-  privateZoneName: string;
-  logRetentionDays: number;
   subnets: SubnetLayout;
+}
+
+/** Every problem with Network's arguments, each naming its argument through `label`. */
+export function networkArgsProblems(args: NetworkArgs, label: Label = argName): string[] {
+  return checkArgs(
+    NETWORK_ARGS,
+    args as { [K in keyof typeof NETWORK_ARGS]?: ValueOf<(typeof NETWORK_ARGS)[K]> },
+    label,
+  ).problems;
 }
 
 const ipToInt = (ip: string) => ip.split(".").reduce((acc, o) => acc * 256 + Number(o), 0);
@@ -109,40 +176,18 @@ export function subnetLayout(vpcCidr: string, azCount: number): SubnetLayout {
   };
 }
 
-/** Exported for tests: applies defaults and reports every problem at once. */
+/** Applies the defaults and computes the subnet layout; throws an ArgumentError listing every problem. */
 export function resolveNetworkArgs(args: NetworkArgs): ResolvedNetworkArgs {
-  const vpcCidr = args.vpcCidr ?? SCHEMA.vpcCidr.default;
-  const azCount = args.azCount ?? SCHEMA.azCount.default;
-  const natStrategy = args.natStrategy ?? SCHEMA.natStrategy.default;
-  const logRetentionDays = args.logRetentionDays ?? SCHEMA.logRetentionDays.default;
-  const problems: string[] = [];
-  const cidr = cidrProblems(vpcCidr);
-  for (const p of cidr) problems.push(`vpcCidr "${vpcCidr}" ${p}`);
-  if (!Number.isInteger(azCount) || azCount < 2 || azCount > MAX_AZS) {
-    problems.push(`azCount ${azCount} is not allowed; use 2 or 3`);
-  }
-  if (!NAT_STRATEGIES.includes(natStrategy)) {
-    problems.push(`natStrategy "${natStrategy}" is not allowed; use "Single" or "OnePerAz"`);
-  }
-  if (!(LOG_RETENTION_DAYS as readonly number[]).includes(logRetentionDays)) {
-    problems.push(
-      `logRetentionDays ${logRetentionDays} is not a CloudWatch Logs retention; use one of ${LOG_RETENTION_DAYS.join(", ")}`,
-    );
-  }
-  if (!(SCHEMA.privateZoneName.pattern as RegExp).test(args.privateZoneName)) {
-    problems.push(`privateZoneName "${args.privateZoneName}" is not ${SCHEMA.privateZoneName.patternDoc}`);
-  }
-  if (problems.length > 0) throw new Error(`Network: ${problems.join("; ")}`);
+  const { values, problems } = checkArgs(
+    NETWORK_ARGS,
+    args as { [K in keyof typeof NETWORK_ARGS]?: ValueOf<(typeof NETWORK_ARGS)[K]> },
+  );
+  throwIfProblems("Network", problems);
   return {
-    region: args.region,
-    tags: args.tags,
-    vpcCidr,
-    azCount,
-    natStrategy: natStrategy as NatStrategy,
-    interfaceEndpoints: args.interfaceEndpoints ?? SCHEMA.interfaceEndpoints.default,
-    privateZoneName: args.privateZoneName,
-    logRetentionDays,
-    subnets: subnetLayout(vpcCidr, azCount),
+    ...values,
+    natStrategy: values.natStrategy as NatStrategy,
+    privateZoneName: values.privateZoneName || `internal.${pulumi.getStack()}`,
+    subnets: subnetLayout(values.vpcCidr, values.azCount),
   };
 }
 
@@ -188,8 +233,22 @@ export function flowLogsPolicy(logGroupArn: string): aws.iam.PolicyDocument {
   };
 }
 
+/** What other components need of a network: where to put things. A `Network` is one. */
+export interface NetworkRef {
+  /** The VPC's id. */
+  readonly vpcId: pulumi.Input<string>;
+  /** The VPC's IPv4 CIDR. */
+  readonly vpcCidrBlock: pulumi.Input<string>;
+  /** Public subnet ids, one per AZ (internet-facing load balancers). */
+  readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /** Private subnet ids, one per AZ (instances, endpoints, functions). */
+  readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+}
+
 /** A VPC with public and private subnets per AZ, NAT, endpoints, flow logs and a private DNS zone. */
-export class Network extends pulumi.ComponentResource {
+export class Network extends pulumi.ComponentResource implements NetworkRef {
+  /** The awsx VPC: subnets, route tables, NAT gateways and the S3 gateway endpoint. */
+  readonly vpc: awsx.ec2.Vpc;
   /** The VPC's id. */
   readonly vpcId: pulumi.Output<string>;
   /** The VPC's IPv4 CIDR, known at program time. */
@@ -208,12 +267,21 @@ export class Network extends pulumi.ComponentResource {
   readonly flowLogGroupName: pulumi.Output<string>;
 
   constructor(name: string, args: NetworkArgs, opts?: pulumi.ComponentResourceOptions) {
-    // Validate before registering anything: bad arguments leave no half-built component behind.
-    const resolved = resolveNetworkArgs(args);
     super("ecs-json-api:network:Network", name, {}, opts);
-    const provider = componentProvider(this, name, "Network", resolved);
+    const resolved = resolveNetworkArgs(args);
+    const provider = componentProvider(this, name, "Network", args, opts);
     const child = { parent: this, provider };
-    const { region } = resolved;
+    // awsx takes the S3 endpoint's service name as a plain string, so the region must be known here; a caller's
+    // provider in another region would put the endpoint's name out of step with it, which the check refuses.
+    const region = args.region ?? aws.config.region;
+    if (!region) throw new ArgumentError("Network", ["region is not set and aws:region has no value"]);
+    regionOf(this, provider).apply((actual) => {
+      if (actual !== region) {
+        throw new Error(
+          `Network: region "${region}" differs from the provider's region "${actual}"; pass the provider's`,
+        );
+      }
+    });
 
     const vpc = new awsx.ec2.Vpc(
       `${name}-vpc`,
@@ -234,6 +302,7 @@ export class Network extends pulumi.ComponentResource {
       },
       { parent: this, providers: { aws: provider } },
     );
+    this.vpc = vpc;
     this.vpcId = vpc.vpcId;
     this.vpcCidrBlock = resolved.vpcCidr;
     this.publicSubnetIds = vpc.publicSubnetIds;

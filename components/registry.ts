@@ -1,25 +1,30 @@
 /**
- * Registry: the service's private ECR repository and the image the service runs.
+ * Registry: the images a stack's services run, and the record of what it deployed.
  *
- * The repository scans on push, keeps tags immutable (a tag names one image forever), is encrypted, expires
- * untagged images after a day and keeps the last `imageRetainCount` tagged ones, and has no repository policy
- * (only this account's IAM principals can pull). `forceDelete` lets `pulumi destroy` remove it with its images
- * only when deletion protection is off.
- *
- * The image is either built here from `service/` by `docker.Image` and pushed with a token from
- * `ecr:GetAuthorizationToken`, tagged with a hash of the build context (see buildContext.ts), or, for CI
- * pipelines that build once and promote, a prebuilt reference pinned by digest deployed as is. Either way the
- * output `imageRef` is `repository@sha256:...`: a deploy is exactly reproducible, and a rollback is a config
- * change to an older digest (one the lifecycle policy still keeps).
+ * Images live in one shared ECR repository that no environment owns (the bootstrap creates it, retained, with
+ * a lifecycle that keeps promoted images; components/imageRepository.ts), so destroying an environment never
+ * touches an image another one runs. Per service, the image is, in this order:
+ * 1. a prebuilt image the service names itself (pinned by digest), as is;
+ * 2. the digest `release` names for it (a promotion from another stack, or a rollback), as is;
+ * 3. with `buildImages`, built here from the service's folder by `docker.Image` and pushed to the shared
+ *    repository, tagged `<service>-<hash of the build context>` (buildContext.ts): an unchanged folder is
+ *    not rebuilt, and a revert to an earlier folder pushes to an existing tag, which the repository lets move
+ *    (its build tags are mutable, its promotion tags not), so the deploy goes through;
+ * 4. otherwise, the digest this stack recorded at its last deploy.
+ * Either way the service runs `<repository>@sha256:...`: exactly reproducible, and a rollback is a release of
+ * an older digest. The stack records each deployed digest in an SSM parameter `<recordPath><service>`, which
+ * is what case 4 reads: previews and operators of a stack that does not build (prod) deploy what was
+ * promoted, never a build of their own checkout.
  */
+
 import * as fs from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as docker from "@pulumi/docker";
 import * as pulumi from "@pulumi/pulumi";
-import type { Architecture } from "../stacks/instanceTypes";
-import { SCHEMA } from "../stacks/schema";
+import { argName, boolean, checkArgs, type Label, string, throwIfProblems } from "./args";
 import { buildContextTag } from "./buildContext";
+import type { Architecture } from "./instanceTypes";
 import { type CommonArgs, componentProvider } from "./provider";
 
 /** The Docker platform of each instance architecture. */
@@ -28,140 +33,106 @@ export const PLATFORMS: Readonly<Record<Architecture, string>> = {
   arm64: "linux/arm64",
 };
 
-/** Repository encryption: AES256 uses S3-managed keys; KMS uses a KMS key (AWS-managed unless given). */
-export type RepositoryEncryption = "AES256" | "KMS";
+/** An image reference pinned by digest: `<registry>/<repository>@sha256:<64 hex>`. */
+export const DIGEST_REFERENCE =
+  /^[a-z0-9]+([._-][a-z0-9]+)*(\.[a-z0-9-]+)*(:[0-9]+)?(\/[a-z0-9]+([._-][a-z0-9]+)*)+@sha256:[a-f0-9]{64}$/;
+const DIGEST_DOC = "an image reference pinned by digest, <registry>/<repository>@sha256:<64 hex digits>";
+
+/** A service name that fits an image tag, an SSM parameter name, and an AWS resource name. */
+export const SERVICE_NAME = /^[a-z][a-z0-9-]{0,14}$/;
+
+/** Registry's arguments: each one's default, documentation and rule. */
+export const REGISTRY_ARGS = {
+  buildImages: boolean(
+    "Build the services' images from their folders into the shared repository; off, deploy only released or recorded images.",
+    true,
+  ),
+  imageRepositoryName: string(
+    "The shared ECR repository (the bootstrap's) that images are built into, in the deploying account.",
+    "ecs-json-api",
+    {
+      // ECR CreateRepository repositoryName: 2-256 characters, lower case, '/'-separated segments.
+      pattern: /^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/,
+      patternDoc: "an ECR repository name such as ecs-json-api",
+    },
+  ),
+} as const;
+
+/** Where a service's image comes from. */
+export type ImageSource =
+  | {
+      /** Build this folder (relative to the project root) with its Dockerfile. */
+      build: string;
+      /** The Dockerfile, relative to the project root. Defaults to `<build>/Dockerfile`. */
+      dockerfile?: string;
+    }
+  | {
+      /** Run this prebuilt image, pinned by digest. */
+      image: string;
+    };
 
 export interface RegistryArgs extends CommonArgs {
-  /** CPU architecture the image must run on: "x86_64" (linux/amd64) or "arm64" (linux/arm64). */
-  architecture: string;
-  /** Tagged images the repository keeps; older ones expire. Defaults to 10. */
-  imageRetainCount?: number;
-  /** A prebuilt image pinned by digest (`<registry>/<repository>@sha256:<64 hex>`) deployed instead of a build. Defaults to "" (build `contextDir`). */
-  image?: string;
-  /** Keep the repository (and its images) on `pulumi destroy`: no forceDelete. Defaults to false. */
-  deletionProtection?: boolean;
-  /** Build context, relative to the project root (Pulumi's working directory). Defaults to "service". */
-  contextDir?: string;
-  /** Dockerfile, relative to the project root. Defaults to "<contextDir>/Dockerfile". */
-  dockerfile?: string;
-  /** Repository encryption: "AES256" or "KMS". Changing it replaces the repository. Defaults to "AES256". */
-  encryption?: RepositoryEncryption;
-  /** KMS key ARN for encryption "KMS". Defaults to the AWS-managed ECR key. */
-  kmsKeyArn?: pulumi.Input<string>;
-}
-
-/** The args with defaults applied and checked. */
-export interface ResolvedRegistryArgs {
+  /** Each service's image source, keyed by service name. */
+  services: Record<string, ImageSource>;
+  /** CPU architecture the images must run on: "x86_64" (linux/amd64) or "arm64" (linux/arm64). */
   architecture: Architecture;
-  /** `linux/amd64` or `linux/arm64`. */
-  platform: string;
-  imageRetainCount: number;
-  /** The prebuilt reference, or undefined when the image is built here. */
-  image?: string;
-  deletionProtection: boolean;
-  contextDir: string;
-  dockerfile: string;
-  encryption: RepositoryEncryption;
-  kmsKeyArn?: pulumi.Input<string>;
+  /** Digests to deploy, by service: a promotion or a rollback. Defaults to none. */
+  release?: Record<string, string>;
+  /** Build images from their folders. Defaults to true. */
+  buildImages?: boolean;
+  /** The shared repository built images go to. Defaults to "ecs-json-api". */
+  imageRepositoryName?: string;
+  /** SSM parameter path under which each deployed digest is recorded. Defaults to `/<project>/<stack>/release/`. */
+  recordPath?: string;
 }
-
-// One definition of a digest-pinned reference: the one the `image` config key is validated with.
-const DIGEST_REFERENCE = SCHEMA.image.pattern as RegExp;
 
 /**
- * Exported for tests: applies defaults and reports every problem at once. When the image is built here, it
- * also checks that the build context and the Dockerfile exist, so a wrong path fails before any resource.
+ * Every problem with the arguments, each naming its argument through `label`: the specs, the service names,
+ * every prebuilt or released image pinned by digest, release naming only known services, and build folders
+ * that exist with a Dockerfile inside (the tag hashes the folder; a Dockerfile outside could change unseen).
  */
-export function resolveRegistryArgs(args: RegistryArgs): ResolvedRegistryArgs {
-  const problems: string[] = [];
-  const imageRetainCount = args.imageRetainCount ?? 10;
-  const image = args.image === "" ? undefined : args.image;
-  const contextDir = args.contextDir ?? "service";
-  const dockerfile = args.dockerfile ?? path.join(contextDir, "Dockerfile");
-  const encryption = args.encryption ?? "AES256";
-
-  if (!Object.hasOwn(PLATFORMS, args.architecture)) {
-    problems.push(`architecture "${args.architecture}" is not supported; use x86_64 or arm64`);
-  }
-  if (!Number.isInteger(imageRetainCount) || imageRetainCount < 1) {
-    problems.push(`imageRetainCount ${imageRetainCount} must be a whole number of at least 1`);
-  }
-  if (encryption !== "AES256" && encryption !== "KMS") {
-    problems.push(`encryption "${encryption}" is not supported; use AES256 or KMS`);
-  } else if (encryption === "AES256" && args.kmsKeyArn !== undefined) {
-    problems.push(`kmsKeyArn is only used with encryption "KMS"`);
-  }
-  if (image !== undefined) {
-    if (!DIGEST_REFERENCE.test(image)) {
-      problems.push(`image "${image}" is not ${SCHEMA.image.patternDoc}`);
+export function registryArgsProblems(args: RegistryArgs, label: Label = argName): string[] {
+  const { problems } = checkArgs(REGISTRY_ARGS, args, label);
+  for (const [service, source] of Object.entries(args.services)) {
+    if (!SERVICE_NAME.test(service)) {
+      problems.push(
+        `service "${service}" is not a service name (a lower-case letter, then up to 14 lower-case letters, digits or '-')`,
+      );
     }
-  } else if (!fs.existsSync(contextDir) || !fs.statSync(contextDir).isDirectory()) {
-    problems.push(`build context "${contextDir}" is not a directory (relative to ${process.cwd()})`);
-  } else if (!fs.existsSync(dockerfile)) {
-    problems.push(`Dockerfile "${dockerfile}" does not exist (relative to ${process.cwd()})`);
-  } else if (path.relative(contextDir, dockerfile).startsWith("..")) {
-    // The tag hashes the context; a Dockerfile outside it could change without changing the tag.
-    problems.push(`Dockerfile "${dockerfile}" is outside the build context "${contextDir}"; keep it inside`);
+    if ("image" in source) {
+      if (!DIGEST_REFERENCE.test(source.image))
+        problems.push(`${service}'s image "${source.image}" is not ${DIGEST_DOC}`);
+      continue;
+    }
+    const dockerfile = source.dockerfile ?? path.join(source.build, "Dockerfile");
+    if (!fs.existsSync(source.build) || !fs.statSync(source.build).isDirectory()) {
+      problems.push(
+        `${service}'s build folder "${source.build}" is not a directory (relative to ${process.cwd()})`,
+      );
+    } else if (!fs.existsSync(dockerfile)) {
+      problems.push(`${service}'s Dockerfile "${dockerfile}" does not exist (relative to ${process.cwd()})`);
+    } else if (path.relative(source.build, dockerfile).startsWith("..")) {
+      problems.push(
+        `${service}'s Dockerfile "${dockerfile}" is outside its build folder "${source.build}"; keep it inside`,
+      );
+    }
   }
-  if (problems.length) throw new Error(`Registry: ${problems.join("; ")}`);
-  const architecture = args.architecture as Architecture;
-  return {
-    architecture,
-    platform: PLATFORMS[architecture],
-    imageRetainCount,
-    image,
-    deletionProtection: args.deletionProtection ?? false,
-    contextDir,
-    dockerfile,
-    encryption,
-    kmsKeyArn: args.kmsKeyArn,
-  };
-}
-
-/** ECR's rule selection; the provider's type lacks `tagPatternList`, which ECR accepts with `tagged`. */
-type LifecycleSelection = aws.types.input.ecr.LifecyclePolicySelection & { tagPatternList?: string[] };
-type LifecycleRule = Omit<aws.types.input.ecr.LifecyclePolicyRule, "selection"> & {
-  selection: LifecycleSelection;
-};
-/** An ECR lifecycle policy document, typed so a misspelled key fails `tsc`. */
-export interface LifecyclePolicyDocument {
-  rules: LifecycleRule[];
-}
-
-/** The repository's lifecycle: untagged images expire after a day; only the last `retain` tagged ones stay. */
-export function lifecyclePolicy(retain: number): LifecyclePolicyDocument {
-  return {
-    rules: [
-      {
-        rulePriority: 1,
-        description: "Expire untagged images (failed or superseded pushes) after one day",
-        selection: {
-          tagStatus: "untagged",
-          countType: "sinceImagePushed",
-          countUnit: "days",
-          countNumber: 1,
-        },
-        action: { type: "expire" },
-      },
-      {
-        rulePriority: 2,
-        description: `Keep the ${retain} most recent tagged images`,
-        selection: {
-          tagStatus: "tagged",
-          tagPatternList: ["*"],
-          countType: "imageCountMoreThan",
-          countNumber: retain,
-        },
-        action: { type: "expire" },
-      },
-    ],
-  };
+  for (const [service, image] of Object.entries(args.release ?? {})) {
+    if (!Object.hasOwn(args.services, service)) {
+      problems.push(
+        `${label("release")} names "${service}", which is not a service; services: ${Object.keys(args.services).join(", ")}`,
+      );
+    } else if (!DIGEST_REFERENCE.test(image)) {
+      problems.push(`${label("release")} gives ${service} "${image}", not ${DIGEST_DOC}`);
+    }
+  }
+  return problems;
 }
 
 /**
  * The digest reference `repositoryUrl@sha256:...` from the `repoDigest` Docker reports after a push
- * (`<some repository>@sha256:...`). Built from our own repository URL so the reference always points into
- * this repository, whichever name the local Docker daemon listed first.
+ * (`<some repository>@sha256:...`). Built from the repository URL so the reference always points into the
+ * shared repository, whichever name the local Docker daemon listed first.
  */
 export function digestReference(repositoryUrl: string, repoDigest: string): string {
   const m = /@(sha256:[a-f0-9]{64})$/.exec(repoDigest);
@@ -169,80 +140,110 @@ export function digestReference(repositoryUrl: string, repoDigest: string): stri
   return `${repositoryUrl}@${m[1]}`;
 }
 
-/** A private ECR repository and the image the service runs, referenced by digest. */
+/** How each service's image is chosen, in the order of this file's header. */
+export type ImageChoice = "prebuilt" | "release" | "build" | "recorded";
+
+/** Which of the four sources serves each service. */
+export function imageChoices(args: RegistryArgs): Record<string, ImageChoice> {
+  const build = args.buildImages ?? REGISTRY_ARGS.buildImages.default;
+  return Object.fromEntries(
+    Object.entries(args.services).map(([service, source]) => [
+      service,
+      "image" in source ? "prebuilt" : args.release?.[service] ? "release" : build ? "build" : "recorded",
+    ]),
+  );
+}
+
+/** The images the services run, built or released, and the record of what this stack deployed. */
 export class Registry extends pulumi.ComponentResource {
-  /** The repository's URL (`<account>.dkr.ecr.<region>.amazonaws.com/<name>`), for CI pushes. */
-  readonly repositoryUrl: pulumi.Output<string>;
-  /** The repository's ARN, for scoping pull permissions. */
-  readonly repositoryArn: pulumi.Output<string>;
-  /** The repository's name. */
-  readonly repositoryName: pulumi.Output<string>;
-  /** The image to run, pinned by digest: `<repository>@sha256:<64 hex>`. */
-  readonly imageRef: pulumi.Output<string>;
-  /** The content-derived tag of the image built here; undefined when a prebuilt image is deployed. */
-  readonly imageTag: string | undefined;
+  /** Each service's image, pinned by digest. */
+  readonly images: Record<string, pulumi.Output<string>>;
+  /** The images as one map: the stack's release, which another stack can deploy as its `release`. */
+  readonly release: pulumi.Output<Record<string, string>>;
+  /** How each service's image was chosen. */
+  readonly choices: Record<string, ImageChoice>;
+  /** The SSM parameters recording each deployed image. */
+  readonly records: aws.ssm.Parameter[];
+  /** The content-derived tag of each image built here. */
+  readonly buildTags: Record<string, string>;
 
   constructor(name: string, args: RegistryArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-json-api:registry:Registry", name, {}, opts);
-    const r = resolveRegistryArgs(args);
-    const provider = componentProvider(this, name, "Registry", args);
-    const childOpts = { parent: this, provider };
+    throwIfProblems("Registry", registryArgsProblems(args));
+    const { values } = checkArgs(REGISTRY_ARGS, args);
+    const provider = componentProvider(this, name, "Registry", args, opts);
+    const o = { parent: this, provider };
+    const recordPath = args.recordPath ?? `/${pulumi.getProject()}/${pulumi.getStack()}/release/`;
+    this.choices = imageChoices(args);
+    const choices = Object.values(this.choices);
+    const platform = PLATFORMS[args.architecture];
 
-    const repository = new aws.ecr.Repository(
-      `${name}-repo`,
-      {
-        imageTagMutability: "IMMUTABLE",
-        imageScanningConfiguration: { scanOnPush: true },
-        encryptionConfigurations: [
-          r.encryption === "KMS"
-            ? { encryptionType: "KMS", kmsKey: r.kmsKeyArn }
-            : { encryptionType: "AES256" },
-        ],
-        forceDelete: !r.deletionProtection,
-      },
-      childOpts,
-    );
-    new aws.ecr.LifecyclePolicy(
-      `${name}-lifecycle`,
-      { repository: repository.name, policy: JSON.stringify(lifecyclePolicy(r.imageRetainCount)) },
-      childOpts,
-    );
+    const repository = choices.includes("build")
+      ? aws.ecr.getRepositoryOutput({ name: values.imageRepositoryName }, o)
+      : undefined;
+    const recorded = choices.includes("recorded")
+      ? aws.ssm.getParametersByPathOutput({ path: recordPath, recursive: false }, o)
+      : undefined;
 
-    if (r.image !== undefined) {
-      // Promoted from CI: the repository still exists for CI to push to, but nothing is built here.
-      this.imageTag = undefined;
-      this.imageRef = pulumi.output(r.image);
-    } else {
-      const dockerfileInContext = path.relative(r.contextDir, r.dockerfile).split(path.sep).join("/");
-      this.imageTag = buildContextTag(r.contextDir, r.platform, dockerfileInContext);
-      const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, childOpts);
-      const image = new docker.Image(
-        `${name}-image`,
-        {
-          imageName: pulumi.interpolate`${repository.repositoryUrl}:${this.imageTag}`,
-          build: { context: r.contextDir, dockerfile: r.dockerfile, platform: r.platform },
-          registry: {
-            server: repository.repositoryUrl.apply((url) => url.split("/")[0]),
-            username: auth.userName,
-            password: pulumi.secret(auth.password),
+    this.images = {};
+    this.buildTags = {};
+    for (const [service, source] of Object.entries(args.services)) {
+      const choice = this.choices[service];
+      if ("image" in source) {
+        this.images[service] = pulumi.output(source.image);
+      } else if (choice === "release") {
+        this.images[service] = pulumi.output(args.release?.[service] as string);
+      } else if (choice === "build" && repository) {
+        const dockerfile = source.dockerfile ?? path.join(source.build, "Dockerfile");
+        const dockerfileInContext = path.relative(source.build, dockerfile).split(path.sep).join("/");
+        const tag = `${service}-${buildContextTag(source.build, platform, dockerfileInContext)}`;
+        this.buildTags[service] = tag;
+        const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, o);
+        const image = new docker.Image(
+          `${name}-image-${service}`,
+          {
+            imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
+            build: { context: source.build, dockerfile, platform },
+            registry: {
+              server: repository.repositoryUrl.apply((url) => url.split("/")[0]),
+              username: auth.userName,
+              password: pulumi.secret(auth.password),
+            },
           },
-        },
-        { parent: this },
-      );
-      this.imageRef = pulumi
-        .all([repository.repositoryUrl, image.repoDigest])
-        .apply(([url, repoDigest]) => digestReference(url, repoDigest));
+          { parent: this },
+        );
+        this.images[service] = pulumi
+          .all([repository.repositoryUrl, image.repoDigest])
+          .apply(([url, repoDigest]) => digestReference(url, repoDigest));
+      } else if (recorded) {
+        const parameterName = `${recordPath}${service}`;
+        this.images[service] = recorded.apply((found) => {
+          const i = found.names.indexOf(parameterName);
+          const image = i === -1 ? undefined : found.values[i];
+          if (!image || !DIGEST_REFERENCE.test(image)) {
+            throw new Error(
+              `Registry: no image for service "${service}": it is not built here (buildImages is false), not in the release, and ${parameterName} records ${image === undefined ? "nothing" : `"${image}"`}; deploy a release (ecs-json-api:release) first`,
+            );
+          }
+          return image;
+        });
+      }
     }
 
-    this.repositoryUrl = repository.repositoryUrl;
-    this.repositoryArn = repository.arn;
-    this.repositoryName = repository.name;
-    this.registerOutputs({
-      repositoryUrl: this.repositoryUrl,
-      repositoryArn: this.repositoryArn,
-      repositoryName: this.repositoryName,
-      imageRef: this.imageRef,
-      imageTag: this.imageTag,
-    });
+    this.records = Object.entries(this.images).map(
+      ([service, image]) =>
+        new aws.ssm.Parameter(
+          `${name}-release-${service}`,
+          {
+            name: `${recordPath}${service}`,
+            type: "String",
+            value: image,
+            description: `The image the ${service} service of the ${pulumi.getStack()} stack runs, pinned by digest`,
+          },
+          o,
+        ),
+    );
+    this.release = pulumi.all(this.images);
+    this.registerOutputs({ release: this.release, choices: this.choices, buildTags: this.buildTags });
   }
 }

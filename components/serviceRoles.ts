@@ -1,7 +1,9 @@
 /**
- * The task's two IAM roles, each trusted by `ecs-tasks.amazonaws.com` on behalf of this account only:
- * - the task role, which the application's AWS SDK uses: read access to the documents bucket and nothing else,
- *   through the policy document the bucket component writes;
+ * The task's IAM roles, each trusted by `ecs-tasks.amazonaws.com` on behalf of this account only, each under
+ * the program's IAM path with its permissions boundary:
+ * - the task role, which the application's AWS SDK uses, only for a service that needs AWS access: exactly the
+ *   policy document its caller gives (for the JSON API, read access to the documents, written by the bucket
+ *   component); a service without one gets no task role and its container no credentials;
  * - the execution role, which the ECS agent uses to start the task: pull this one image's repository and write
  *   to this one log group. AWS's managed AmazonECSTaskExecutionRolePolicy would also do, but it grants
  *   `Resource: "*"` (every repository and log group in the account); the scoped inline policy grants exactly
@@ -78,55 +80,76 @@ export interface ServiceRolesArgs {
   /** Account the roles live in; the trust policies accept only tasks acting for it. */
   accountId: pulumi.Input<string>;
   /** Image pinned by digest; its ECR repository is the only one the execution role may pull from. */
-  imageRef: pulumi.Input<string>;
+  image: pulumi.Input<string>;
   /** ARN of the task's log group (without the trailing `:*`). */
   logGroupArn: pulumi.Input<string>;
-  /** Read access to the documents bucket, from the bucket component. */
-  bucketReadPolicy: pulumi.Input<aws.iam.PolicyDocument>;
+  /** What the task role may do; undefined makes no task role. */
+  taskPolicy?: pulumi.Input<aws.iam.PolicyDocument>;
+  /** What the service does, for the roles' descriptions. */
+  purpose: string;
+  /** Permissions boundary of both roles. */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
-/** Creates the task role and the execution role, each with its one inline policy. */
+/** The roles, and their policies (the service waits for them). */
+export interface ServiceRoles {
+  /** The application's AWS identity; undefined when the service needs none. */
+  taskRole: aws.iam.Role | undefined;
+  /** The ECS agent's identity for the task: pulls the image, writes logs. */
+  executionRole: aws.iam.Role;
+  /** The roles' inline policies: a task started before they exist fails to pull, log or read. */
+  policies: aws.iam.RolePolicy[];
+}
+
+/** Creates the execution role and, when the task needs AWS access, the task role, each with one inline policy. */
 export function createServiceRoles(
   name: string,
   args: ServiceRolesArgs,
   opts: pulumi.CustomResourceOptions,
-): { taskRole: aws.iam.Role; executionRole: aws.iam.Role; policies: aws.iam.RolePolicy[] } {
+): ServiceRoles {
   const trust = pulumi.output(args.accountId).apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
-
-  const taskRole = new aws.iam.Role(
-    `${name}-task-role`,
-    {
-      description: "The API's AWS identity: reads the documents bucket.",
-      path: IAM_PATH,
-      assumeRolePolicy: trust,
-    },
-    opts,
-  );
-  const taskPolicy = new aws.iam.RolePolicy(
-    `${name}-task-bucket-read`,
-    { role: taskRole.name, policy: pulumi.jsonStringify(args.bucketReadPolicy) },
-    opts,
-  );
-
+  const policies: aws.iam.RolePolicy[] = [];
+  let taskRole: aws.iam.Role | undefined;
+  if (args.taskPolicy) {
+    taskRole = new aws.iam.Role(
+      `${name}-task-role`,
+      {
+        description: `The AWS identity of ${args.purpose}`,
+        path: IAM_PATH,
+        assumeRolePolicy: trust,
+        permissionsBoundary: args.permissionsBoundary,
+      },
+      opts,
+    );
+    policies.push(
+      new aws.iam.RolePolicy(
+        `${name}-task-policy`,
+        { role: taskRole.name, policy: pulumi.jsonStringify(args.taskPolicy) },
+        opts,
+      ),
+    );
+  }
   const executionRole = new aws.iam.Role(
     `${name}-execution-role`,
     {
-      description: "The ECS agent's identity for this task: pulls the image, writes logs.",
+      description: `The ECS agent identity for ${args.purpose}: pulls the image, writes logs`,
       path: IAM_PATH,
       assumeRolePolicy: trust,
+      permissionsBoundary: args.permissionsBoundary,
     },
     opts,
   );
-  const executionPolicy = new aws.iam.RolePolicy(
-    `${name}-execution-pull-and-log`,
-    {
-      role: executionRole.name,
-      policy: pulumi
-        .all([args.imageRef, args.logGroupArn])
-        .apply(([imageRef, logGroupArn]) => JSON.stringify(executionRolePolicy(imageRef, logGroupArn))),
-    },
-    opts,
+  policies.push(
+    new aws.iam.RolePolicy(
+      `${name}-execution-pull-and-log`,
+      {
+        role: executionRole.name,
+        policy: pulumi
+          .all([args.image, args.logGroupArn])
+          .apply(([image, logGroupArn]) => JSON.stringify(executionRolePolicy(image, logGroupArn))),
+      },
+      opts,
+    ),
   );
-  // Returned so the service waits for them: a task started before its policies exist fails to pull or log.
-  return { taskRole, executionRole, policies: [taskPolicy, executionPolicy] };
+  return { taskRole, executionRole, policies };
 }

@@ -1,7 +1,7 @@
 /**
- * Task-level autoscaling: an Application Auto Scaling target on the service's desired count, and two
- * target-tracking policies, on average CPU and on ALB requests per task. Whichever asks for more tasks wins;
- * scale-in happens only when both allow it. The cluster's capacity provider scales the instances to fit the
+ * Task-level autoscaling: an Application Auto Scaling target on the service's desired count, and three
+ * target-tracking policies, on average CPU, on average memory and on ALB requests per task. Whichever asks for
+ * more tasks wins; scale-in happens only when all allow it. The cluster's capacity provider scales the instances to fit the
  * tasks, which makes the two levels: tasks follow load, instances follow task placement.
  */
 import * as aws from "@pulumi/aws";
@@ -25,6 +25,8 @@ export interface TaskScalingArgs {
   maxTasks: number;
   /** Average service CPU to track, in percent. */
   cpuTargetPercent: number;
+  /** Average service memory to track, in percent of the tasks' reservation (what ECS reports). */
+  memoryTargetPercent: number;
   /** ALB requests per task per minute to track. */
   requestsPerTarget: number;
   /** The ALB's ARN suffix (`app/<name>/<id>`). */
@@ -35,7 +37,7 @@ export interface TaskScalingArgs {
   listeners: pulumi.Resource[];
 }
 
-/** Creates the scalable target and both policies. */
+/** Creates the scalable target and the three policies. */
 export function createTaskScaling(
   name: string,
   args: TaskScalingArgs,
@@ -70,6 +72,19 @@ export function createTaskScaling(
     },
     opts,
   );
+  const onMemory = new aws.appautoscaling.Policy(
+    `${name}-scale-on-memory`,
+    {
+      policyType: "TargetTrackingScaling",
+      ...scalable,
+      targetTrackingScalingPolicyConfiguration: {
+        predefinedMetricSpecification: { predefinedMetricType: "ECSServiceAverageMemoryUtilization" },
+        targetValue: args.memoryTargetPercent,
+        ...COOLDOWNS,
+      },
+    },
+    opts,
+  );
   const onRequests = new aws.appautoscaling.Policy(
     `${name}-scale-on-requests`,
     {
@@ -87,5 +102,5 @@ export function createTaskScaling(
     },
     { ...opts, dependsOn: args.listeners },
   );
-  return { target, policies: [onCpu, onRequests] };
+  return { target, policies: [onCpu, onMemory, onRequests] };
 }

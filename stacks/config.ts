@@ -1,110 +1,173 @@
 /**
- * The one reader of stack configuration. `loadStackConfig()` reads every key once through `pulumi.Config`;
- * `parseStackConfig()` is the pure part the tests call directly: it applies the schema's defaults, checks every
- * key and every cross-key rule, and reports all problems at once, each naming the stack, the key, the value and
- * what is allowed.
+ * The one reader of stack configuration. `loadStackConfig()` reads every key once through Pulumi;
+ * `parseStackConfig()` is the pure part the tests call directly. It applies the defaults, checks every value
+ * and every rule between values by asking the components that own them (each names the config key it came
+ * from), adds the rules only a stack knows (prod's high availability, the whole cluster's fit, prod deploying
+ * only promoted images), and reports all problems at once, each naming the stack, the key, the value and what
+ * is allowed.
  */
 import * as pulumi from "@pulumi/pulumi";
-import { type Architecture, INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "./instanceTypes";
-import { type ConfigKey, type ConfigValues, type KeySpec, SCHEMA } from "./schema";
+import { describeAllowed, type Label, show, valueProblems } from "../components/args";
+import { clusterFitProblems, type ServiceDemand } from "../components/capacity";
+import { ecsClusterArgsProblems } from "../components/ecsCluster";
+import { type Architecture, type InstanceTypeInfo, instanceTypeInfo } from "../components/instanceTypes";
+import { JSON_API_HEALTH_PATH, jsonApiArgsProblems } from "../components/jsonApi";
+import { jsonBucketProblems } from "../components/jsonBucket";
+import { loadBalancerArgsProblems } from "../components/loadBalancer";
+import { monitoringArgsProblems } from "../components/monitoring";
+import { networkArgsProblems } from "../components/network";
+import { type ImageSource, registryArgsProblems } from "../components/registry";
+import { planRoutes, type Route } from "../components/routing";
+import { serviceArgsProblems, taskSize } from "../components/serviceArgs";
+import { type ConfigKey, type KeySpec, SCHEMA } from "./schema";
+import { API_SERVICE, parseServiceBlocks, type ServiceBlock } from "./services";
 
 /** The project's config namespace, as in `Pulumi.yaml`'s `name`. */
 export const PROJECT = "ecs-json-api";
 
-/** The stack's validated configuration, with derived values resolved. */
-export interface StackConfig extends ConfigValues {
+/** The folder the JSON API is built from. */
+export const API_BUILD_FOLDER = "service";
+
+type ValueOf<S> = S extends { type: "integer" }
+  ? number
+  : S extends { type: "boolean" }
+    ? boolean
+    : S extends { type: "list" }
+      ? string[]
+      : S extends { type: "object" }
+        ? Record<string, unknown>
+        : string;
+/** Every key's value, typed by the schema. */
+export type ConfigValues = { -readonly [K in ConfigKey]: ValueOf<(typeof SCHEMA)[K]> };
+
+/** A service the stack runs, with everything the program needs to create it. */
+export interface ServicePlan {
+  /** Its name: `api` for the JSON API. */
+  name: string;
+  /** The JSON API (its environment comes from the service contract), or any other container. */
+  kind: "json-api" | "container";
+  /** Where its image comes from. */
+  source: ImageSource;
+  /** Its LoadBalancedService arguments. */
+  args: Pick<
+    ServiceBlock,
+    | "containerPort"
+    | "cpu"
+    | "memory"
+    | "memoryReservation"
+    | "desiredTasks"
+    | "minTasks"
+    | "maxTasks"
+    | "cpuTargetPercent"
+    | "memoryTargetPercent"
+    | "requestsPerTarget"
+    | "healthCheckPath"
+  >;
+  /** Which requests the load balancer sends it, with the rule's priority. */
+  route: Route;
+  /** For other services: their environment, user, drain time and data access. */
+  container?: Pick<ServiceBlock, "environment" | "user" | "stopTimeoutSeconds" | "reads">;
+}
+
+/** The stack's validated configuration. */
+export interface StackConfig {
   /** The stack's name (`test`, `prod`, ...). */
   stack: string;
   /** The AWS region from `aws:region`. */
   region: string;
-  /** True for the `prod` stack, which must be highly available and keep its data. */
+  /** True for the `prod` stack, which must be highly available, keep its data and deploy only releases. */
   isProd: boolean;
-  /** The architecture typed narrowly. */
-  architecture: Architecture;
-  /** Facts about `instanceType` from the instance table. */
-  instance: InstanceTypeInfo;
   /** Tags every resource carries through provider default tags. */
   tags: Record<string, string>;
+  /** Every key's value, defaults applied. */
+  values: ConfigValues;
+  /** Facts about `instanceType`. */
+  instance: InstanceTypeInfo;
+  /** The services, the API first. */
+  services: ServicePlan[];
+  /** The images `release` names, by service. */
+  release: Record<string, string>;
 }
 
-/** Thrown when the stack's configuration is invalid; `problems` lists each one. */
+/** Thrown when the stack's configuration is invalid; `problems` lists each one, prefixed with the stack. */
 export class StackConfigError extends Error {
   /** Each problem, prefixed with the stack's name. */
   readonly problems: string[];
 
   constructor(
-    readonly stack: string,
+    /** The stack whose configuration is invalid. */
+    readonly stackName: string,
     problems: string[],
   ) {
     super(
-      `Invalid configuration for stack "${stack}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
-        problems.map((p) => `  - ${stack}: ${p}`).join("\n"),
+      `Invalid configuration for stack "${stackName}" (${problems.length} problem${problems.length === 1 ? "" : "s"}):\n` +
+        problems.map((p) => `  - ${stackName}: ${p}`).join("\n"),
     );
     this.name = "StackConfigError";
-    this.problems = problems.map((p) => `${stack}: ${p}`);
+    this.problems = problems.map((p) => `${stackName}: ${p}`);
   }
 }
 
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
 
-function describeAllowed(spec: KeySpec): string {
-  if (spec.type === "boolean") return "true or false";
-  if (spec.type === "integer") {
-    if (spec.oneOf) return `one of ${spec.oneOf.join(", ")}`;
-    return `a whole number from ${spec.min ?? "-inf"} to ${spec.max ?? "inf"}`;
-  }
-  if (spec.oneOf) return `one of ${spec.oneOf.map((v) => `"${v}"`).join(", ")}`;
-  return spec.patternDoc ?? "a string";
-}
+/** The config key a component's argument comes from, where the names differ. */
+const KEY_OF: Record<string, string> = {
+  idleTimeout: "albIdleTimeout",
+  accessLogs: "albAccessLogs",
+  cpu: "taskCpu",
+  memory: "taskMemory",
+  memoryReservation: "taskMemoryReservation",
+};
+/** The label of the flat keys: `ecs-json-api:<key>`. */
+const flatKey: Label = (arg) => `${PROJECT}:${KEY_OF[arg] ?? arg}`;
+/** The label of the documents bucket, whose `accessLogs` is `bucketAccessLogs`. */
+const bucketKey: Label = (arg) => `${PROJECT}:${arg === "accessLogs" ? "bucketAccessLogs" : arg}`;
 
-/** Parses one raw (string) value against its spec; returns the value or a problem text. */
-function parseValue(
-  key: ConfigKey,
-  spec: KeySpec,
-  raw: string,
-): { value?: number | boolean | string; problem?: string } {
-  const bad = () => ({
-    problem: `${PROJECT}:${key} = ${JSON.stringify(raw)} is not allowed; expected ${describeAllowed(spec)}`,
+/** Parses one raw (string) value by its spec's type only; the components check the rest. */
+function parseRaw(key: ConfigKey, spec: KeySpec, raw: string): { value?: unknown; problem?: string } {
+  const bad = (expected: string) => ({
+    problem: `${PROJECT}:${key} = ${JSON.stringify(raw)} is not allowed; expected ${expected}`,
   });
   switch (spec.type) {
     case "boolean":
-      if (raw === "true" || raw === "false") return { value: raw === "true" };
-      return bad();
-    case "integer": {
-      if (!/^-?\d+$/.test(raw.trim())) return bad();
-      const n = Number(raw);
-      if (spec.oneOf && !spec.oneOf.includes(n)) return bad();
-      if ((spec.min !== undefined && n < spec.min) || (spec.max !== undefined && n > spec.max)) return bad();
-      return { value: n };
-    }
-    case "string":
-      if (spec.oneOf && !spec.oneOf.includes(raw)) return bad();
-      if (spec.pattern && raw !== "" && !spec.pattern.test(raw)) return bad();
+      return raw === "true" || raw === "false" ? { value: raw === "true" } : bad(describeAllowed(spec));
+    case "integer":
+      return /^-?\d+$/.test(raw.trim()) ? { value: Number(raw) } : bad(describeAllowed(spec));
+    case "list":
+      try {
+        const v = JSON.parse(raw);
+        if (Array.isArray(v) && v.every((s) => typeof s === "string")) return { value: v };
+      } catch {}
+      return bad("a list of strings");
+    case "object":
+      try {
+        const v = JSON.parse(raw);
+        if (v !== null && typeof v === "object" && !Array.isArray(v)) return { value: v };
+      } catch {}
+      return bad("a map (a YAML mapping in the stack file)");
+    default:
       return { value: raw };
   }
 }
 
-/** Problems with an IPv4 CIDR meant for the VPC, or none. */
-export function cidrProblems(cidr: string): string[] {
-  const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})\/(\d{1,2})$/.exec(cidr);
-  if (!m) return [`is not an IPv4 CIDR such as 10.0.0.0/16`];
-  const octets = m.slice(1, 5).map(Number);
-  const prefix = Number(m[5]);
-  if (octets.some((o) => o > 255)) return [`has an octet above 255`];
-  const problems: string[] = [];
-  if (prefix < 16 || prefix > 20) {
-    problems.push(
-      `has prefix /${prefix}; allowed /16 to /20 (AWS's largest VPC is /16; /20 still holds 3 AZs' subnets)`,
-    );
-  }
-  const address = octets.reduce((acc, o) => acc * 256 + o, 0);
-  const hostBits = 32 - Math.min(prefix, 32);
-  if (prefix <= 32 && address % 2 ** hostBits !== 0)
-    problems.push(`has host bits set; the network address must end the prefix`);
-  const [a, b] = octets;
-  const rfc1918 = a === 10 || (a === 172 && b >= 16 && b <= 31) || (a === 192 && b === 168);
-  if (!rfc1918) problems.push(`is not in a private range (10.0.0.0/8, 172.16.0.0/12, 192.168.0.0/16)`);
-  return problems;
+/** The release as a map of service to image, from its JSON; a problem when it is not one. */
+function parseRelease(raw: string): { release: Record<string, string>; problem?: string } {
+  if (raw === "") return { release: {} };
+  try {
+    const v = JSON.parse(raw);
+    if (
+      v !== null &&
+      typeof v === "object" &&
+      !Array.isArray(v) &&
+      Object.values(v).every((s) => typeof s === "string")
+    ) {
+      return { release: v };
+    }
+  } catch {}
+  return {
+    release: {},
+    problem: `${PROJECT}:release = ${show(raw)} is not a JSON object of service names to image references`,
+  };
 }
 
 /**
@@ -118,110 +181,184 @@ export function parseStackConfig(
   raw: Record<string, string | undefined>,
 ): StackConfig {
   const problems: string[] = [];
-  const values: Record<string, number | boolean | string> = {};
   for (const key of Object.keys(raw)) {
     if (!Object.hasOwn(SCHEMA, key)) {
       problems.push(`${PROJECT}:${key} is not a known key; known keys are listed in stacks/schema.ts`);
     }
   }
+  const values = {} as Record<string, unknown>;
+  const parsed = new Set<string>();
   for (const [key, spec] of Object.entries(SCHEMA) as [ConfigKey, KeySpec][]) {
     const given = raw[key];
     if (given === undefined) {
       values[key] = spec.default;
+      parsed.add(key);
       continue;
     }
-    const parsed = parseValue(key, spec, given);
-    if (parsed.problem) problems.push(parsed.problem);
-    else values[key] = parsed.value as number | boolean | string;
+    const r = parseRaw(key, spec, given);
+    if (r.problem) problems.push(r.problem);
+    else {
+      values[key] = r.value;
+      parsed.add(key);
+    }
   }
   if (!region) problems.push(`aws:region is not set; set it in Pulumi.${stack}.yaml (e.g. eu-west-1)`);
   else if (!REGION.test(region))
     problems.push(`aws:region = "${region}" is not an AWS region name such as eu-west-1`);
+  // Keys that did not parse keep their defaults below, so every other rule is still checked.
+  for (const [key, spec] of Object.entries(SCHEMA)) if (!parsed.has(key)) values[key] = spec.default;
+  const v = values as ConfigValues;
+  // Keys no component owns.
+  problems.push(...valueProblems("image", SCHEMA.image, v.image, flatKey));
+  const { release, problem: releaseProblem } = parseRelease(v.release);
+  if (releaseProblem) problems.push(releaseProblem);
 
-  const v = values as unknown as ConfigValues;
-  const has = (...keys: ConfigKey[]) => keys.every((k) => values[k] !== undefined);
-  const k = (key: ConfigKey) => `${PROJECT}:${key}`;
+  // Each component's rules, naming the keys its arguments came from.
+  const name = `api-${stack}`;
+  problems.push(
+    ...networkArgsProblems(v, flatKey),
+    ...jsonBucketProblems(`${name}-docs`, { ...v, accessLogs: v.bucketAccessLogs }, bucketKey).problems,
+    ...ecsClusterArgsProblems(`${name}-cluster`, v, flatKey),
+    ...loadBalancerArgsProblems(
+      { ...v, idleTimeout: v.albIdleTimeout, accessLogs: v.albAccessLogs },
+      flatKey,
+    ),
+    ...monitoringArgsProblems(v, flatKey),
+    ...jsonApiArgsProblems(v, v.albIdleTimeout, flatKey),
+  );
+  const instance = instanceTypeInfo(v.instanceType);
+  const capacity = instance
+    ? {
+        capacity: {
+          instanceType: v.instanceType,
+          instance,
+          minInstances: v.minInstances,
+          maxInstances: v.maxInstances,
+        },
+      }
+    : undefined;
 
-  if (has("vpcCidr")) {
-    for (const p of cidrProblems(v.vpcCidr)) problems.push(`${k("vpcCidr")} = "${v.vpcCidr}" ${p}`);
+  const apiArgs = {
+    containerPort: v.containerPort,
+    cpu: v.taskCpu,
+    memory: v.taskMemory,
+    memoryReservation: v.taskMemoryReservation,
+    desiredTasks: v.desiredTasks,
+    minTasks: v.minTasks,
+    maxTasks: v.maxTasks,
+    cpuTargetPercent: v.cpuTargetPercent,
+    memoryTargetPercent: v.memoryTargetPercent,
+    requestsPerTarget: v.requestsPerTarget,
+    healthCheckPath: JSON_API_HEALTH_PATH,
+  };
+  problems.push(...serviceArgsProblems(apiArgs, capacity, flatKey));
+
+  const servicesKey = (path: string) => `${PROJECT}:services${path ? `.${path}` : ""}`;
+  const { blocks, problems: blockProblems } = parseServiceBlocks(v.services, servicesKey);
+  problems.push(...blockProblems);
+  for (const block of blocks) {
+    const label: Label = (arg) => servicesKey(`${block.name}.${arg}`);
+    problems.push(...serviceArgsProblems(block, capacity, label));
   }
-  if (has("minTasks", "maxTasks") && v.maxTasks < v.minTasks) {
-    problems.push(`${k("maxTasks")} = ${v.maxTasks} is below ${k("minTasks")} = ${v.minTasks}`);
-  }
-  if (has("minTasks", "desiredTasks") && v.desiredTasks < v.minTasks) {
-    problems.push(`${k("desiredTasks")} = ${v.desiredTasks} is below ${k("minTasks")} = ${v.minTasks}`);
-  }
-  if (has("maxTasks", "desiredTasks") && v.desiredTasks > v.maxTasks) {
-    problems.push(`${k("desiredTasks")} = ${v.desiredTasks} is above ${k("maxTasks")} = ${v.maxTasks}`);
-  }
-  if (has("minInstances", "maxInstances") && v.maxInstances < v.minInstances) {
+
+  const { routes, problems: routeProblems } = planRoutes(
+    {
+      [API_SERVICE]: { paths: v.apiPaths, hosts: v.apiHosts },
+      ...Object.fromEntries(blocks.map((b) => [b.name, { paths: b.paths, hosts: b.hosts }])),
+    },
+    (service, setting) =>
+      service === API_SERVICE
+        ? `${PROJECT}:${setting === "paths" ? "apiPaths" : "apiHosts"}`
+        : servicesKey(`${service}.${setting}`),
+  );
+  problems.push(...routeProblems);
+
+  const services: ServicePlan[] = [
+    {
+      name: API_SERVICE,
+      kind: "json-api",
+      source: v.image ? { image: v.image } : { build: API_BUILD_FOLDER },
+      args: apiArgs,
+      route: routes[API_SERVICE],
+    },
+    ...blocks.map(
+      (b): ServicePlan => ({
+        name: b.name,
+        kind: "container",
+        source: b.image ? { image: b.image } : { build: b.build },
+        args: b,
+        route: routes[b.name],
+        container: b,
+      }),
+    ),
+  ];
+  problems.push(
+    ...registryArgsProblems(
+      {
+        services: Object.fromEntries(services.map((s) => [s.name, s.source])),
+        architecture: v.architecture as Architecture,
+        release,
+        buildImages: v.buildImages,
+        imageRepositoryName: v.imageRepositoryName,
+      },
+      flatKey,
+    ),
+  );
+
+  // The whole cluster: every service's peak tasks together on maxInstances.
+  if (instance) {
+    const demands: ServiceDemand[] = services.map((s) => ({
+      name: s.name,
+      task: taskSize(s.args),
+      peakTasks: s.args.maxTasks + 1,
+      why: `maxTasks ${s.args.maxTasks} + 1 for a rolling deploy`,
+    }));
     problems.push(
-      `${k("maxInstances")} = ${v.maxInstances} is below ${k("minInstances")} = ${v.minInstances}`,
-    );
-  }
-  if (has("taskMemory", "taskMemoryReservation") && v.taskMemoryReservation > v.taskMemory) {
-    problems.push(
-      `${k("taskMemoryReservation")} = ${v.taskMemoryReservation} is above ${k("taskMemory")} = ${v.taskMemory}; the soft limit must not exceed the hard limit`,
-    );
-  }
-  let instance: InstanceTypeInfo | undefined;
-  if (has("instanceType")) {
-    instance = instanceTypeInfo(v.instanceType);
-    if (!instance) {
-      problems.push(
-        `${k("instanceType")} = "${v.instanceType}" is not a supported instance type; supported: ${Object.keys(INSTANCE_TYPES).join(", ")}`,
-      );
-    } else if (has("architecture") && instance.architecture !== v.architecture) {
-      problems.push(
-        `${k("instanceType")} = "${v.instanceType}" is ${instance.architecture}, but ${k("architecture")} = "${v.architecture}"; the image would not run on it`,
-      );
-    }
-  }
-  if (has("hostedZoneId", "domainName") && v.hostedZoneId && !v.domainName) {
-    problems.push(
-      `${k("hostedZoneId")} = "${v.hostedZoneId}" is set without ${k("domainName")}; set both or neither`,
-    );
-  }
-  if (
-    has("hostedZoneId", "domainName", "certificateArn") &&
-    v.domainName &&
-    !v.hostedZoneId &&
-    !v.certificateArn
-  ) {
-    problems.push(
-      `${k("domainName")} = "${v.domainName}" needs ${k("hostedZoneId")} (for a DNS-validated certificate) or ${k("certificateArn")}`,
+      ...clusterFitProblems(
+        { instanceType: v.instanceType, instance, maxInstances: v.maxInstances },
+        demands,
+      ).map((p) => `${flatKey("maxInstances")}: ${p}`),
     );
   }
 
   const isProd = stack === "prod";
   if (isProd) {
-    // What makes prod highly available and keeps its data; each rule names the key to change.
-    if (has("minTasks") && v.minTasks < 2)
+    // What makes prod highly available, keeps its data and runs only what test proved; each rule names the key.
+    for (const s of services) {
+      if (s.args.minTasks < 2) {
+        const key = s.name === API_SERVICE ? flatKey("minTasks") : servicesKey(`${s.name}.minTasks`);
+        problems.push(
+          `${key} = ${s.args.minTasks} must be at least 2 in prod (one task per AZ survives an AZ outage)`,
+        );
+      }
+    }
+    if (v.minInstances < 2)
       problems.push(
-        `${k("minTasks")} = ${v.minTasks} must be at least 2 in prod (one task per AZ survives an AZ outage)`,
+        `${flatKey("minInstances")} = ${v.minInstances} must be at least 2 in prod (instances in two AZs)`,
       );
-    if (has("minInstances") && v.minInstances < 2)
+    if (v.natStrategy !== "OnePerAz")
       problems.push(
-        `${k("minInstances")} = ${v.minInstances} must be at least 2 in prod (instances in two AZs)`,
+        `${flatKey("natStrategy")} = "${v.natStrategy}" must be "OnePerAz" in prod (an AZ outage must not cut the others' egress)`,
       );
-    if (has("natStrategy") && v.natStrategy !== "OnePerAz")
+    if (!v.deletionProtection)
+      problems.push(`${flatKey("deletionProtection")} = false is not allowed in prod; prod keeps its data`);
+    if (v.buildImages)
       problems.push(
-        `${k("natStrategy")} = "${v.natStrategy}" must be "OnePerAz" in prod (an AZ outage must not cut the others' egress)`,
+        `${flatKey("buildImages")} = true is not allowed in prod; prod deploys only images promoted from test (ecs-json-api:release)`,
       );
-    if (has("deletionProtection") && !v.deletionProtection)
-      problems.push(`${k("deletionProtection")} = false is not allowed in prod; prod keeps its data`);
   }
 
-  if (problems.length > 0) throw new StackConfigError(stack, problems);
+  const unique = [...new Set(problems)];
+  if (unique.length > 0) throw new StackConfigError(stack, unique);
   return {
-    ...v,
     stack,
     region: region as string,
     isProd,
-    architecture: v.architecture as Architecture,
-    instance: instance as InstanceTypeInfo,
-    privateZoneName: v.privateZoneName || `internal.${stack}`,
     tags: { project: PROJECT, stack },
+    values: v,
+    instance: instance as InstanceTypeInfo,
+    services,
+    release,
   };
 }
 
@@ -238,7 +375,7 @@ export function parseCliConfig(stack: string, all: Record<string, string>): Stac
   return parseStackConfig(stack, all["aws:region"], raw);
 }
 
-/** Reads the current stack's configuration through Pulumi and validates it. The only pulumi.Config reader. */
+/** Reads the current stack's configuration through Pulumi and validates it. The only config reader. */
 export function loadStackConfig(): StackConfig {
   return parseCliConfig(pulumi.getStack(), pulumi.runtime.allConfig());
 }

@@ -12,8 +12,10 @@
  * `runUnderMocks`, which needs no isolation because it creates the resources itself.
  */
 import { fork } from "node:child_process";
+import { createHash } from "node:crypto";
 import * as path from "node:path";
 import { Evaluation, type SerializedEvaluation } from "./evaluation";
+import { ACCOUNT_ID } from "./mocks";
 import { PROJECT_ROOT, stackConfig } from "./stackFiles";
 
 export { Evaluation } from "./evaluation";
@@ -33,6 +35,37 @@ export interface EvaluateOptions {
   projectRoot?: string;
   /** Give up after this many milliseconds. Defaults to 90 s. */
   timeoutMs?: number;
+  /**
+   * Evaluate the stack as one that has been deployed before: its release record (the SSM parameters the
+   * Registry writes) holds an image for every configured service, as after a first promotion. Off, the stack
+   * is evaluated as never deployed. Defaults to true.
+   */
+  deployedBefore?: boolean;
+}
+
+/**
+ * The release record of a stack deployed before: `/<project>/<stack>/release/<service>` for the API and every
+ * service of `ecs-json-api:services`, each an image in the shared repository pinned by a digest derived from
+ * the stack and service (stable across runs).
+ */
+export function recordedRelease(
+  project: string,
+  stack: string,
+  config: Record<string, string>,
+): Record<string, string> {
+  let others: string[] = [];
+  try {
+    others = Object.keys(JSON.parse(config[`${project}:services`] ?? "{}"));
+  } catch {
+    // The program reports an unparsable services value itself.
+  }
+  const region = config["aws:region"] ?? "eu-west-1";
+  return Object.fromEntries(
+    ["api", ...others].map((service) => [
+      `/${project}/${stack}/release/${service}`,
+      `${ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${project}@sha256:${createHash("sha256").update(`${stack}/${service}`).digest("hex")}`,
+    ]),
+  );
 }
 
 /** Raised when the program fails to evaluate; carries the program's own message. */
@@ -55,6 +88,7 @@ export function evaluateStack(stack: string, options: EvaluateOptions = {}): Pro
     options.overrides ?? {},
     options.programPath ?? "",
     options.projectRoot ?? "",
+    options.deployedBefore ?? true,
   ]);
   let pending = cache.get(key);
   if (!pending) {
@@ -105,6 +139,7 @@ function evaluateInChild(stack: string, options: EvaluateOptions): Promise<Evalu
         reject(new EvaluationError(stack, `evaluation of stack ${stack} exited with ${code}\n${output}`)),
       );
     });
-    child.send({ stack, project, config, programPath });
+    const parameters = (options.deployedBefore ?? true) ? recordedRelease(project, stack, config) : {};
+    child.send({ stack, project, config, programPath, parameters });
   });
 }

@@ -189,6 +189,14 @@ const INVOKES: Record<string, (args: Record<string, any>, region: string) => Rec
     expiresAt: "2099-01-01T00:00:00Z",
     id: region,
   }),
+  "aws:ecr/getRepository:getRepository": (args, region) => ({
+    name: args.name,
+    arn: `arn:aws:ecr:${region}:${args.registryId ?? ACCOUNT_ID}:repository/${args.name}`,
+    registryId: args.registryId ?? ACCOUNT_ID,
+    repositoryUrl: `${args.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${args.name}`,
+    imageTagMutability: "MUTABLE_WITH_EXCLUSION",
+    id: args.name,
+  }),
   "aws:elb/getServiceAccount:getServiceAccount": (_args, region) => ({
     arn: "arn:aws:iam::156460612806:root",
     id: "156460612806",
@@ -205,10 +213,20 @@ function invokeError(message: string): Error {
 export class MockCloud implements pulumi.runtime.Mocks {
   readonly resources: RecordedResource[] = [];
   readonly invokes: RecordedInvoke[] = [];
+  /**
+   * SSM parameters that exist in the fake account, by name: seeded by the caller (e.g. a stack's release
+   * record from an earlier deploy), and written by the program's own `aws.ssm.Parameter`s.
+   */
+  readonly parameters: Map<string, string>;
   /** Options and parents seen by the stack transformation, keyed `type::name`. */
   readonly seenOptions = new Map<string, Pick<RecordedResource, "parent" | "options">>();
 
-  constructor(readonly region: string) {}
+  constructor(
+    readonly region: string,
+    parameters: Record<string, string> = {},
+  ) {
+    this.parameters = new Map(Object.entries(parameters));
+  }
 
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
     const inputs = unwrapSecrets(args.inputs ?? {});
@@ -223,6 +241,9 @@ export class MockCloud implements pulumi.runtime.Mocks {
     if (args.type === "aws:iam/role:Role") base.arn = `arn:aws:iam::${ACCOUNT_ID}:role/${base.name}`;
     if (args.type === "aws:iam/policy:Policy") base.arn = `arn:aws:iam::${ACCOUNT_ID}:policy/${base.name}`;
     const state = { ...base, ...(filler ? filler(args.name, inputs, this.region) : {}) };
+    if (args.type === "aws:ssm/parameter:Parameter" && typeof inputs.name === "string") {
+      this.parameters.set(inputs.name, String(inputs.value ?? ""));
+    }
     const seen = this.seenOptions.get(`${args.type}::${args.name}`);
     this.resources.push({
       type: args.type,
@@ -240,6 +261,21 @@ export class MockCloud implements pulumi.runtime.Mocks {
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
     const inputs = unwrapSecrets(args.inputs ?? {});
     this.invokes.push({ token: args.token, args: inputs });
+    if (args.token === "aws:ssm/getParametersByPath:getParametersByPath") {
+      // Like SSM: the parameters directly under the path (recursive lists deeper ones too).
+      const prefix = String(inputs.path).endsWith("/") ? String(inputs.path) : `${inputs.path}/`;
+      const found = [...this.parameters.entries()]
+        .filter(([n]) => n.startsWith(prefix) && (inputs.recursive || !n.slice(prefix.length).includes("/")))
+        .sort(([a], [b]) => a.localeCompare(b));
+      return {
+        arns: found.map(([n]) => `arn:aws:ssm:${this.region}:${ACCOUNT_ID}:parameter${n}`),
+        names: found.map(([n]) => n),
+        types: found.map(() => "String"),
+        values: found.map(([, value]) => value),
+        path: inputs.path,
+        id: inputs.path,
+      };
+    }
     const answer = INVOKES[args.token];
     if (!answer) {
       throw invokeError(

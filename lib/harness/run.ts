@@ -13,6 +13,8 @@ export interface RunOptions {
   project?: string;
   /** Config as the CLI passes it: `namespace:key` to string. `aws:region` defaults to eu-west-1. */
   config?: Record<string, string>;
+  /** SSM parameters that already exist in the fake account, by name. Defaults to none. */
+  parameters?: Record<string, string>;
 }
 
 /** Resource option flags worth asserting on, read through a stack transformation. */
@@ -45,7 +47,7 @@ export async function runUnderMocks(
 ): Promise<Evaluation> {
   const stack = options.stack ?? "test";
   const config = { "aws:region": "eu-west-1", ...options.config };
-  const cloud = new MockCloud(config["aws:region"]);
+  const cloud = new MockCloud(config["aws:region"], options.parameters);
   await pulumi.runtime.setMocks(cloud, options.project ?? "ecs-json-api", stack, false);
   pulumi.runtime.setAllConfig(config);
 

@@ -22,6 +22,10 @@ function relativise(value: unknown, root: string): unknown {
 export function normalisedResources(evaluation: Evaluation, root: string): SnapshotResource[] {
   return evaluation.resources
     .filter((r) => r.custom)
-    .map((r) => ({ type: r.type, name: r.name, inputs: relativise(r.inputs, root) as Record<string, unknown> }))
+    .map((r) => ({
+      type: r.type,
+      name: r.name,
+      inputs: relativise(r.inputs, root) as Record<string, unknown>,
+    }))
     .sort((a, b) => a.type.localeCompare(b.type) || a.name.localeCompare(b.name));
 }

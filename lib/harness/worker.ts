@@ -10,6 +10,7 @@ interface Request {
   project: string;
   config: Record<string, string>;
   programPath: string;
+  parameters: Record<string, string>;
 }
 
 process.once("message", async (request: Request) => {

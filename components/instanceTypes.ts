@@ -1,5 +1,5 @@
 /**
- * The EC2 instance types this program knows how to size tasks for. ECS reserves memory for the agent and the OS,
+ * The EC2 instance types the cluster knows how to size tasks for. ECS reserves memory for the agent and the OS,
  * so `ecsMemoryMiB` is what an ECS-optimized instance registers as available (the instance's memory minus the
  * ~6% and the fixed overhead ECS keeps), rounded down; the capacity check plans against that figure, not the
  * nominal size. CPU is in ECS units (1024 per vCPU).
