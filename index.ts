@@ -27,7 +27,7 @@ const permissionsBoundary = pulumi
   .all([aws.getPartitionOutput().partition, aws.getCallerIdentityOutput().accountId])
   .apply(([partition, account]) => permissionsBoundaryArn(partition, account, pulumi.getProject()));
 
-const network = new Network(`${name}-net`, { ...common, ...v });
+const network = new Network(`${name}-net`, { ...common, ...v, permissionsBoundary });
 
 const documents = new JsonBucket(`${name}-docs`, {
   ...common,

@@ -130,6 +130,8 @@ export interface NetworkArgs extends CommonArgs {
   privateZoneName?: string;
   /** Retention of the flow log group, in days (a value CloudWatch Logs accepts). Defaults to 7. */
   logRetentionDays?: number;
+  /** Permissions boundary of the flow log role. Defaults to none. */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** The subnet CIDRs per AZ, index i being the i-th AZ. */
@@ -384,6 +386,7 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
       {
         description: `Lets VPC Flow Logs write the ${name} VPC's flow logs to their log group`,
         path: IAM_PATH,
+        permissionsBoundary: args.permissionsBoundary,
         assumeRolePolicy: pulumi.jsonStringify(
           pulumi
             .all([partition.partition, identity.accountId])

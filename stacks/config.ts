@@ -209,7 +209,8 @@ export function parseStackConfig(
   for (const [key, spec] of Object.entries(SCHEMA)) if (!parsed.has(key)) values[key] = spec.default;
   const v = values as ConfigValues;
   // Keys no component owns.
-  problems.push(...valueProblems("image", SCHEMA.image, v.image, flatKey));
+  const imageProblems = valueProblems("image", SCHEMA.image, v.image, flatKey);
+  problems.push(...imageProblems);
   const { release, problem: releaseProblem } = parseRelease(v.release);
   if (releaseProblem) problems.push(releaseProblem);
 
@@ -277,7 +278,7 @@ export function parseStackConfig(
     {
       name: API_SERVICE,
       kind: "json-api",
-      source: v.image ? { image: v.image } : { build: API_BUILD_FOLDER },
+      source: v.image && imageProblems.length === 0 ? { image: v.image } : { build: API_BUILD_FOLDER },
       args: apiArgs,
       route: routes[API_SERVICE],
     },

@@ -90,11 +90,27 @@ function smallGraph(extra: PlanResource[] = []): PlanResource[] {
         managedScaling: { targetCapacity: 90 },
       },
     }),
-    res("aws:ecs/taskDefinition:TaskDefinition", "demo-td", { networkMode: "bridge" }),
+    res("aws:iam/role:Role", "demo-task-role"),
+    res("aws:iam/rolePolicy:RolePolicy", "demo-task-read", {
+      role: "demo-task-role-abc1234",
+      policy: JSON.stringify({
+        Statement: [{ Action: "s3:GetObject", Resource: `${ARN("demo-docs", "bucket")}/*` }],
+      }),
+    }),
+    res("aws:ecs/taskDefinition:TaskDefinition", "demo-td", {
+      networkMode: "bridge",
+      taskRoleArn: ARN("demo-task-role", "role"),
+      containerDefinitions: JSON.stringify([
+        { image: `1.dkr.ecr.eu-west-1.amazonaws.com/demo-repo-abc1234@sha256:${"a".repeat(64)}` },
+      ]),
+    }),
     res("aws:ecs/service:Service", "demo-svc", {
       desiredCount: 2,
       taskDefinition: ARN("demo-td", "taskdefinition"),
       capacityProviderStrategies: [{ capacityProvider: "demo-cp-abc1234", weight: 1 }],
+      loadBalancers: [
+        { targetGroupArn: ARN("demo-tg", "targetgroup"), containerName: "app", containerPort: 8080 },
+      ],
     }),
     res("aws:appautoscaling/target:Target", "demo-scaling", {
       minCapacity: 1,

@@ -1,13 +1,12 @@
 /**
- * The whole program, per stack, through the harness: the five components wired from the committed stack files.
+ * The whole program, per stack, through the harness: the components wired from the committed stack files.
  * Component details are specified in each component's own tests; these specify the wiring between them and what
  * makes test and prod differ.
  */
 import * as assert from "node:assert/strict";
-import { type Evaluation, evaluateStack, type RecordedResource } from "../lib/harness";
+import { type Evaluation, EvaluationError, evaluateStack, type RecordedResource } from "../lib/harness";
 import { checkStack } from "../lib/policy";
-import { loadConfig } from "../service/src/config";
-import { SCHEMA } from "../stacks/schema";
+import { loadConfig, VARIABLES } from "../service/src/config";
 
 const STACKS = ["test", "prod"] as const;
 const COMPONENTS = [
@@ -15,8 +14,13 @@ const COMPONENTS = [
   "ecs-json-api:storage:JsonBucket",
   "ecs-json-api:registry:Registry",
   "ecs-json-api:ecs:EcsCluster",
+  "ecs-json-api:service:LoadBalancer",
   "ecs-json-api:service:LoadBalancedService",
+  "ecs-json-api:monitoring:Monitoring",
+  "ecs-json-api:monitoring:Dashboard",
 ];
+const DIGEST = (c: string) =>
+  `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${c.repeat(64)}`;
 
 const policyOf = (r: RecordedResource) => JSON.parse(r.inputs.policy);
 const statements = (doc: { Statement: any[] }) => doc.Statement;
@@ -28,7 +32,7 @@ for (const stackName of STACKS) {
       stack = await evaluateStack(stackName);
     });
 
-    it("instantiates each of the five components once, directly under the stack", () => {
+    it("instantiates each component once, directly under the stack", () => {
       for (const type of COMPONENTS) {
         const component = stack.one(type);
         assert.equal(component.parent, undefined, `${type} should be a root component`);
@@ -75,7 +79,7 @@ for (const stackName of STACKS) {
       assert.equal(asg.inputs.vpcZoneIdentifiers.length, azCount);
     });
 
-    it("registers the service's tasks in the ALB's target group on the container's port", () => {
+    it("registers the API's tasks in its target group on the container's port, and routes every path to it", () => {
       const service = stack.one("aws:ecs/service:Service");
       const targetGroup = stack.one("aws:lb/targetGroup:TargetGroup");
       const taskDefinition = stack.one("aws:ecs/taskDefinition:TaskDefinition");
@@ -84,14 +88,12 @@ for (const stackName of STACKS) {
         { containerName: container.name, containerPort: 8080, targetGroupArn: targetGroup.state.arn },
       ]);
       assert.deepEqual(container.portMappings, [{ containerPort: 8080, hostPort: 0, protocol: "tcp" }]);
-      const listeners = stack.resourcesOfType("aws:lb/listener:Listener");
-      const forwarding = listeners.filter((l) => l.inputs.defaultActions[0].type === "forward");
-      assert.equal(forwarding.length, 1);
-      assert.equal(forwarding[0].inputs.defaultActions[0].targetGroupArn, targetGroup.state.arn);
-      assert.equal(
-        forwarding[0].inputs.loadBalancerArn,
-        stack.one("aws:lb/loadBalancer:LoadBalancer").state.arn,
-      );
+      const [listener] = stack.resourcesOfType("aws:lb/listener:Listener");
+      assert.equal(listener.inputs.loadBalancerArn, stack.one("aws:lb/loadBalancer:LoadBalancer").state.arn);
+      const rule = stack.one("aws:lb/listenerRule:ListenerRule");
+      assert.equal(rule.inputs.listenerArn, listener.state.arn);
+      assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/*"] } }]);
+      assert.deepEqual(rule.inputs.actions, [{ type: "forward", targetGroupArn: targetGroup.state.arn }]);
     });
 
     it("runs the service on the cluster's capacity provider, never a launch type", () => {
@@ -129,7 +131,7 @@ for (const stackName of STACKS) {
 
     it("grants the task role read access to exactly the documents' prefix of the stack's bucket", () => {
       const bucket = stack.named(`api-${stackName}-docs-bucket`);
-      const taskRole = stack.named(`api-${stackName}-svc-task-role`);
+      const taskRole = stack.named(`api-${stackName}-api-task-role`);
       const policies = stack
         .resourcesOfType("aws:iam/rolePolicy:RolePolicy")
         .filter((p) => p.inputs.role === taskRole.state.name || p.inputs.role === taskRole.state.id);
@@ -169,16 +171,21 @@ for (const stackName of STACKS) {
       );
     });
 
-    it("deploys the image the program built and pushed, by digest", () => {
-      const image = stack.one("docker:index/image:Image");
+    it("runs the API's image by digest and records it in the stack's release parameter", () => {
       const [container] = JSON.parse(
         stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
       );
-      assert.equal(container.image, image.state.repoDigest);
-      assert.match(container.image, /@sha256:[0-9a-f]{64}$/);
-      assert.equal(stack.outputs.imageRef, image.state.repoDigest);
-      // One architecture for both stacks: prod runs the digest test built.
-      assert.equal(image.inputs.build.platform, "linux/arm64");
+      assert.match(
+        container.image,
+        /^\d{12}\.dkr\.ecr\.eu-west-1\.amazonaws\.com\/ecs-json-api@sha256:[0-9a-f]{64}$/,
+      );
+      assert.equal(stack.outputs.imageRef, container.image);
+      assert.deepEqual(stack.outputs.release, { api: container.image });
+      const record = stack.one("aws:ssm/parameter:Parameter");
+      assert.deepEqual(
+        [record.inputs.name, record.inputs.value],
+        [`/ecs-json-api/${stackName}/release/api`, container.image],
+      );
     });
 
     it("publishes every Auto Scaling group metric the dashboard graphs, for the cluster's group", () => {
@@ -204,8 +211,9 @@ for (const stackName of STACKS) {
         "clusterName",
         "serviceName",
         "bucketName",
-        "repositoryUrl",
         "imageRef",
+        "release",
+        "services",
         "logGroupName",
         "dashboardUrl",
         "tasksPerInstance",
@@ -215,6 +223,15 @@ for (const stackName of STACKS) {
       }
       assert.equal(stack.outputs.url, `http://${stack.outputs.albDnsName}`);
       assert.equal(stack.outputs.documentCount, 2);
+      assert.deepEqual(stack.outputs.services, {
+        api: {
+          url: stack.outputs.url,
+          healthCheckPath: "/healthz",
+          smokeTest: "json-api",
+          paths: ["/*"],
+          hosts: [],
+        },
+      });
     });
 
     it("creates every IAM role and instance profile under the project's IAM path, where the deploy role may", () => {
@@ -224,6 +241,18 @@ for (const stackName of STACKS) {
       ];
       assert.ok(entities.length >= 5);
       for (const r of entities) assert.equal(r.inputs.path, "/ecs-json-api/", `${r.type} ${r.name}`);
+    });
+
+    it("gives every role the bootstrap's workload permissions boundary, which the deploy roles require", () => {
+      const roles = stack.resourcesOfType("aws:iam/role:Role");
+      assert.ok(roles.length >= 4);
+      for (const role of roles) {
+        assert.equal(
+          role.inputs.permissionsBoundary,
+          "arn:aws:iam::123456789012:policy/ci/ecs-json-api-workload-boundary",
+          role.name,
+        );
+      }
     });
 
     it("keeps the ALB's and target group's logical names short enough for AWS's 32-character names", () => {
@@ -262,9 +291,19 @@ describe("what differs between test and prod", () => {
     assert.equal(docs(test, "test").inputs.forceDestroy, true);
     assert.equal(prod.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, true);
     assert.equal(test.one("aws:lb/loadBalancer:LoadBalancer").inputs.enableDeletionProtection, false);
-    assert.equal(test.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
-    assert.notEqual(prod.one("aws:ecr/repository:Repository").inputs.forceDelete, true);
     assert.equal(test.one("aws:autoscaling/group:Group").inputs.forceDelete, true);
+  });
+
+  it("leaves the images to the shared repository: neither stack creates or deletes one", () => {
+    for (const e of [test, prod]) assert.deepEqual(e.resourcesOfType("aws:ecr/repository:Repository"), []);
+  });
+
+  it("builds in test only: prod deploys the release it recorded, and a preview of it builds nothing", () => {
+    assert.equal(test.resourcesOfType("docker:index/image:Image").length, 1);
+    assert.deepEqual(prod.resourcesOfType("docker:index/image:Image"), []);
+    assert.deepEqual(prod.invokesOf("aws:ecr/getAuthorizationToken:getAuthorizationToken"), []);
+    const [lookup] = prod.invokesOf("aws:ssm/getParametersByPath:getParametersByPath");
+    assert.equal(lookup.args.path, "/ecs-json-api/prod/release/");
   });
 
   it("keeps prod's logs 90 days and test's 7", () => {
@@ -291,12 +330,12 @@ describe("what differs between test and prod", () => {
     assert.deepEqual([asg.inputs.minSize, asg.inputs.maxSize], [3, 6]);
   });
 
-  it("creates the same kinds of resources in both, apart from prod's endpoints and log bucket", () => {
+  it("creates the same kinds of resources in both, apart from prod's endpoints and access logs, and test's build", () => {
     const kinds = (e: Evaluation) => new Set(Object.keys(e.countsByType()));
-    const onlyProd = [...kinds(prod)].filter((k) => !kinds(test).has(k));
+    const onlyProd = [...kinds(prod)].filter((k) => !kinds(test).has(k)).sort();
     const onlyTest = [...kinds(test)].filter((k) => !kinds(prod).has(k));
-    assert.deepEqual(onlyTest, []);
-    assert.deepEqual(onlyProd, ["aws:ec2/vpcEndpoint:VpcEndpoint"]);
+    assert.deepEqual(onlyTest, ["docker:index/image:Image"]);
+    assert.deepEqual(onlyProd, ["aws:ec2/vpcEndpoint:VpcEndpoint", "aws:s3/bucketLogging:BucketLogging"]);
   });
 });
 
@@ -332,8 +371,10 @@ describe("the HTTPS variants of prod", () => {
 });
 
 describe("the longest ALB idle timeout the config allows", () => {
+  /** The service's keep-alive ceiling, less the 5 s it keeps above the ALB's idle timeout. */
+  const longest = VARIABLES.KEEP_ALIVE_TIMEOUT_MS.rule.maximum / 1000 - 5;
+
   it("still gives the service a keep-alive it accepts", async () => {
-    const longest = SCHEMA.albIdleTimeout.max as number;
     const stack = await evaluateStack("test", {
       overrides: { "ecs-json-api:albIdleTimeout": String(longest) },
     });
@@ -345,5 +386,37 @@ describe("the longest ALB idle timeout the config allows", () => {
     );
     assert.equal(stack.one("aws:lb/loadBalancer:LoadBalancer").inputs.idleTimeout, longest);
     assert.equal(loadConfig(env).keepAliveTimeoutMs, (longest + 5) * 1000);
+  });
+
+  it("refuses one second more, which the service would refuse", async () => {
+    await assert.rejects(
+      evaluateStack("test", { overrides: { "ecs-json-api:albIdleTimeout": String(longest + 1) } }),
+      (err: Error) =>
+        err instanceof EvaluationError &&
+        /albIdleTimeout = 3596 needs the service's keep-alive/.test(err.message),
+    );
+  });
+});
+
+describe("prod's release", () => {
+  it("refuses a first deploy with nothing promoted, naming the way out", async () => {
+    await assert.rejects(evaluateStack("prod", { deployedBefore: false }), (err: Error) =>
+      /no image for service "api": it is not built here \(buildImages is false\), not in the release, and \/ecs-json-api\/prod\/release\/api records nothing; deploy a release/.test(
+        err.message,
+      ),
+    );
+  });
+
+  it("deploys a promoted release as given and records it for the next preview", async () => {
+    const promoted = DIGEST("d");
+    const stack = await evaluateStack("prod", {
+      deployedBefore: false,
+      overrides: { "ecs-json-api:release": JSON.stringify({ api: promoted }) },
+    });
+    const [container] = JSON.parse(
+      stack.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions,
+    );
+    assert.equal(container.image, promoted);
+    assert.equal(stack.one("aws:ssm/parameter:Parameter").inputs.value, promoted);
   });
 });

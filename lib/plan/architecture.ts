@@ -32,6 +32,8 @@ export interface Architecture {
     accessLogsBucket?: string;
   }[];
   targetGroups: { name: string; protocol: string; port?: number; healthPath?: string }[];
+  /** Listener rules in priority order: which requests go to which target group. */
+  routes: { priority: number; match: string; loadBalancer?: string; targetGroup?: string }[];
   services: {
     name: string;
     desired?: number;
@@ -40,10 +42,17 @@ export interface Architecture {
     networkMode: string;
     /** The Auto Scaling group its capacity provider scales, when known. */
     asg?: string;
+    /** The target groups it registers its tasks in. */
+    targetGroups: string[];
+    /** The buckets its task role may read. */
+    reads: string[];
+    /** The ECR repositories its image comes from. */
+    images: string[];
   }[];
   autoScalingGroups: { name: string; min: number; max: number; instanceType?: string; spot: boolean }[];
   capacityProviders: { name: string; targetCapacity?: number }[];
   buckets: { name: string; accessLogs: boolean }[];
+  /** ECR repositories: the stack's own, and the shared ones its images come from (`<name> (shared)`). */
   repositories: string[];
   logGroups: { name: string; retentionDays?: number }[];
   alarms: number;
@@ -120,9 +129,28 @@ function listenerLabel(l: PlanResource): string {
   const what =
     action?.type === "redirect"
       ? `redirect to ${action.redirect?.protocol ?? "?"}`
-      : (action?.type ?? "no action").replace("fixed-response", "fixed response");
+      : action?.type === "fixed-response"
+        ? `rules, else ${action.fixedResponse?.statusCode ?? "fixed response"}`
+        : (action?.type ?? "no action");
   return `${l.inputs.protocol ?? "HTTP"} :${l.inputs.port ?? 80} → ${what}`;
 }
+
+/** A listener rule's conditions in words: `/api/* on shop.example.com`. */
+function ruleMatch(rule: PlanResource): string {
+  const values = (key: string) =>
+    (rule.inputs.conditions ?? []).flatMap(
+      (c: Record<string, { values?: string[] }>) => c[key]?.values ?? [],
+    );
+  const paths = values("pathPattern");
+  const hosts = values("hostHeader");
+  return (
+    [paths.join(" "), hosts.length ? `on ${hosts.join(" ")}` : ""].filter(Boolean).join(" ") ||
+    "every request"
+  );
+}
+
+/** The repository an image reference points into: `<registry>/<repository>@sha256:...` → `<repository>`. */
+const repositoryOf = (image: string) => image.replace(/^[^/]+\//, "").replace(/[@:].*$/, "");
 
 /** The architecture the resources describe. */
 export function architectureOf(resources: PlanResource[]): Architecture {
@@ -151,18 +179,58 @@ export function architectureOf(resources: PlanResource[]): Architecture {
   const capacityProviders = ofType(resources, "aws:ecs/capacityProvider:CapacityProvider");
   const scalingTargets = ofType(resources, "aws:appautoscaling/target:Target");
   const taskDefinitions = ofType(resources, "aws:ecs/taskDefinition:TaskDefinition");
+  const targetGroups = ofType(resources, "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup");
+  const lbResources = ofType(
+    resources,
+    "aws:lb/loadBalancer:LoadBalancer",
+    "aws:alb/loadBalancer:LoadBalancer",
+  );
+  const rolePolicies = ofType(resources, "aws:iam/rolePolicy:RolePolicy");
+  const roles = ofType(resources, "aws:iam/role:Role");
+  const ownRepositories = ofType(resources, "aws:ecr/repository:Repository");
+  /** The repositories a task definition's images come from: the stack's own by name, others as shared. */
+  const imageRepositories = (td: PlanResource | undefined): string[] => {
+    let containers: { image?: string }[] = [];
+    try {
+      containers = JSON.parse(td?.inputs.containerDefinitions ?? "[]");
+    } catch {}
+    return [
+      ...new Set(
+        containers.flatMap((c) => {
+          if (!c.image) return [];
+          const repo = repositoryOf(c.image);
+          const own = ownRepositories.find((r) => r.state.name === repo || r.name === repo);
+          return [own ? own.name : `${repo} (shared)`];
+        }),
+      ),
+    ];
+  };
   return {
     vpc: vpcOf(resources),
     ...endpointsOf(resources),
     loadBalancers,
-    targetGroups: ofType(resources, "aws:lb/targetGroup:TargetGroup", "aws:alb/targetGroup:TargetGroup").map(
-      (tg) => ({
-        name: tg.name,
-        protocol: tg.inputs.protocol ?? "HTTP",
-        port: tg.inputs.port,
-        healthPath: tg.inputs.healthCheck?.path,
-      }),
-    ),
+    targetGroups: targetGroups.map((tg) => ({
+      name: tg.name,
+      protocol: tg.inputs.protocol ?? "HTTP",
+      port: tg.inputs.port,
+      healthPath: tg.inputs.healthCheck?.path,
+    })),
+    routes: ofType(resources, "aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")
+      .map((rule) => {
+        const listener = listeners.find((l) => mentions(rule.inputs.listenerArn, l));
+        const lb = listener
+          ? lbResources.find((b) => mentions(listener.inputs.loadBalancerArn, b))
+          : undefined;
+        const forward = (rule.inputs.actions ?? []).find((a: { type?: string }) => a.type === "forward");
+        const tg = forward ? targetGroups.find((t) => mentions(forward, t)) : undefined;
+        return {
+          priority: rule.inputs.priority ?? 0,
+          match: ruleMatch(rule),
+          ...(lb ? { loadBalancer: lb.name } : {}),
+          ...(tg ? { targetGroup: tg.name } : {}),
+        };
+      })
+      .sort((a, b) => a.priority - b.priority),
     services: ofType(resources, "aws:ecs/service:Service").map((svc) => {
       const scaling = scalingTargets.find((t) => mentions(t.inputs.resourceId, svc));
       const td = taskDefinitions.find((t) => mentions(svc.inputs.taskDefinition, t));
@@ -170,6 +238,8 @@ export function architectureOf(resources: PlanResource[]): Architecture {
       const asg = cp
         ? asgs.find((a) => mentions(cp.inputs.autoScalingGroupProvider?.autoScalingGroupArn, a))
         : undefined;
+      const taskRole = td ? roles.find((r) => mentions(td.inputs.taskRoleArn, r)) : undefined;
+      const taskPolicies = taskRole ? rolePolicies.filter((p) => mentions(p.inputs.role, taskRole)) : [];
       return {
         name: svc.name,
         desired: svc.inputs.desiredCount,
@@ -177,6 +247,11 @@ export function architectureOf(resources: PlanResource[]): Architecture {
         max: scaling?.inputs.maxCapacity,
         networkMode: td?.inputs.networkMode ?? "bridge",
         ...(asg ? { asg: asg.name } : {}),
+        targetGroups: targetGroups.filter((t) => mentions(svc.inputs.loadBalancers, t)).map((t) => t.name),
+        reads: buckets
+          .filter((b) => taskPolicies.some((p) => mentions(p.inputs.policy, b)))
+          .map((b) => b.name),
+        images: imageRepositories(td),
       };
     }),
     autoScalingGroups: asgs.map((asg) => {
@@ -205,9 +280,16 @@ export function architectureOf(resources: PlanResource[]): Architecture {
     })),
     buckets: buckets.map((b) => ({
       name: b.name,
-      accessLogs: loadBalancers.some((lb) => lb.accessLogsBucket === b.name),
+      accessLogs:
+        loadBalancers.some((lb) => lb.accessLogsBucket === b.name) ||
+        ofType(resources, "aws:s3/bucketLogging:BucketLogging").some((l) =>
+          mentions(l.inputs.targetBucket, b),
+        ),
     })),
-    repositories: ofType(resources, "aws:ecr/repository:Repository").map((r) => r.name),
+    repositories: [
+      ...ownRepositories.map((r) => r.name),
+      ...new Set(taskDefinitions.flatMap(imageRepositories).filter((r) => r.endsWith(" (shared)"))),
+    ],
     logGroups: ofType(resources, "aws:cloudwatch/logGroup:LogGroup").map((g) => ({
       name: g.name,
       retentionDays: g.inputs.retentionInDays,

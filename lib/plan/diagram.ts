@@ -58,7 +58,13 @@ export function renderDiagram(a: Architecture): string {
       `tg${i}`,
       `[${label(["Target group", tg.name, `${tg.protocol} :${tg.port ?? "?"}${tg.healthPath ? ` · health ${tg.healthPath}` : ""}`])}]`,
     );
-    for (const [j, _lb] of a.loadBalancers.entries()) edges.push(`  alb${j} --> tg${i}`);
+    const routed = a.routes.filter((r) => r.targetGroup === tg.name);
+    for (const [j, lb] of a.loadBalancers.entries()) {
+      const mine = routed.filter((r) => r.loadBalancer === undefined || r.loadBalancer === lb.name);
+      if (mine.length === 0 && a.routes.length > 0) continue;
+      const how = mine.map((r) => `${r.match} · rule ${r.priority}`).join(", ");
+      edges.push(how ? `  alb${j} -->|${how}| tg${i}` : `  alb${j} --> tg${i}`);
+    }
   });
   const serviceNode = (depth: number, i: number) => {
     const s = a.services[i];
@@ -103,9 +109,10 @@ export function renderDiagram(a: Architecture): string {
 
   // Regional services outside the VPC.
   for (const [i, b] of a.buckets.entries()) {
-    node(1, `bucket${i}`, `[(${label(["S3 bucket", b.name, b.accessLogs ? "ALB access logs" : ""])})]`);
+    node(1, `bucket${i}`, `[(${label(["S3 bucket", b.name, b.accessLogs ? "access logs" : ""])})]`);
   }
   for (const [i, r] of a.repositories.entries()) node(1, `ecr${i}`, `[(${label(["ECR repository", r])})]`);
+  const repositoryIndex = (name: string) => a.repositories.indexOf(name);
   if (a.logGroups.length > 0) {
     const retention = [
       ...new Set(a.logGroups.map((g) => (g.retentionDays ? `${g.retentionDays} days` : "never expire"))),
@@ -125,10 +132,12 @@ export function renderDiagram(a: Architecture): string {
   }
 
   // Traffic: requests in, data and images out.
-  a.services.forEach((_s, j) => {
-    for (const [i, _tg] of a.targetGroups.entries()) edges.push(`  tg${i} -->|dynamic host ports| svc${j}`);
+  a.services.forEach((s, j) => {
+    for (const [i, tg] of a.targetGroups.entries()) {
+      if (s.targetGroups.includes(tg.name)) edges.push(`  tg${i} -->|dynamic host ports| svc${j}`);
+    }
     a.buckets.forEach((b, k) => {
-      if (b.accessLogs) return;
+      if (!s.reads.includes(b.name)) return;
       if (s3Gateway) edges.push(`  svc${j} -->|read documents| s3gw`, `  s3gw --> bucket${k}`);
       else edges.push(`  svc${j} -->|read documents${nat ? " via NAT" : ""}| bucket${k}`);
     });
@@ -137,7 +146,10 @@ export function renderDiagram(a: Architecture): string {
       via
         ? edges.push(`  svc${j} -.->|${what}| ${via}`, `  ${via} -.-> ${target}`)
         : edges.push(`  svc${j} -.->|${what}| ${target}`);
-    for (const [k, _r] of a.repositories.entries()) hop(`ecr${k}`, "pull image");
+    for (const image of s.images) {
+      const k = repositoryIndex(image);
+      if (k >= 0) hop(`ecr${k}`, "pull image");
+    }
     if (a.logGroups.length > 0) hop("logs", "write logs");
   });
   a.loadBalancers.forEach((lb, i) => {
