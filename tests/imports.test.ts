@@ -25,10 +25,7 @@ function sources(dir: string): string[] {
 }
 
 /** The relative modules a file imports (static imports, re-exports, `require` and `import()`), resolved to files. */
-export function localImports(
-  file: string,
-  text = readFileSync(path.join(PROJECT_ROOT, file), "utf8"),
-): string[] {
+function localImports(file: string, text = readFileSync(path.join(PROJECT_ROOT, file), "utf8")): string[] {
   const specifiers = [
     ...text.matchAll(/(?:^|\n)\s*(?:import|export)\s[^;]*?from\s+"([^"]+)"/g),
     ...text.matchAll(/(?:^|\n)\s*import\s+"([^"]+)"/g),

@@ -17,7 +17,7 @@ const LOAD_BALANCER_CHILDREN =
   /^(alb|alb-sg|alb-in-.+|alb-out-to-instances|instances-in-from-alb|http|https|http-redirect|alias-a|certificate.*|access-logs.*|alb-5xx|aws)$/;
 
 /** The logical name a resource of the old program has now, or the same name. */
-export function renamed(type: string, name: string, stack: string): string {
+function renamed(type: string, name: string, stack: string): string {
   const svc = new RegExp(`^api-${stack}-svc-(.+)$`).exec(name);
   if (svc) {
     const rest = svc[1];
