@@ -131,13 +131,12 @@ export const noSecretsInEnvironment: ResourceValidationPolicy = {
 export const roleSeparation: ResourceValidationPolicy = {
   name: "ecs-task-role-separation",
   description:
-    "Task definitions name both a task role (what the app may do) and an execution role (what ECS needs to " +
-    "start it), and they are different roles.",
+    "Task definitions name an execution role (what ECS needs to start the task) and, when the app uses AWS, a " +
+    "different task role (what the app may do); a task with no task role gets no credentials at all.",
   enforcementLevel: "mandatory",
   severity: "medium",
   tags: controls("CKV_AWS_249"),
   validateResource: validateResourceOfType(aws.ecs.TaskDefinition, (td, _args, report) => {
-    if (!td.taskRoleArn) report("taskRoleArn is not set");
     if (!td.executionRoleArn) report("executionRoleArn is not set");
     if (td.taskRoleArn && td.taskRoleArn === td.executionRoleArn) {
       report("taskRoleArn and executionRoleArn are the same role");

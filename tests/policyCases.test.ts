@@ -292,9 +292,9 @@ const CASES: Case[] = [
   },
   {
     policy: "ecs-task-role-separation",
-    broken: "no task role",
-    tweaks: { taskDefinition: (a) => ({ ...a, taskRoleArn: undefined }) },
-    messages: [/^taskRoleArn is not set$/],
+    broken: "no execution role",
+    tweaks: { taskDefinition: (a) => ({ ...a, executionRoleArn: undefined }) },
+    messages: [/^executionRoleArn is not set$/],
   },
   {
     policy: "ecs-task-dynamic-host-ports",

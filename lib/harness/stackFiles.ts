@@ -61,3 +61,14 @@ export function stackConfig(
   const { project, defaults } = projectDefaults(root);
   return { project, config: { ...defaults, ...readStackFile(stack, root), ...overrides } };
 }
+
+/**
+ * The config of an example file (`stacks/examples/<name>.yaml`), keyed and valued as the CLI passes config:
+ * lists and maps as JSON text. Laid over a stack file with `evaluateStack(stack, { overrides })`.
+ */
+export function exampleConfig(example: string, root = PROJECT_ROOT): Record<string, string> {
+  const file = path.join(root, "stacks", "examples", `${example}.yaml`);
+  if (!existsSync(file)) throw new Error(`harness: no example ${file}`);
+  const parsed = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
+  return Object.fromEntries(Object.entries(parsed.config ?? {}).map(([k, v]) => [k, asConfigString(v)]));
+}
