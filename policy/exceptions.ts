@@ -63,6 +63,15 @@ export const EXCEPTIONS: PolicyException[] = [
       "disposable, and its access logs would cost more than they tell.",
   },
   {
+    control: "securityhub:S3.9, checkov:CKV_AWS_18",
+    asks: "Every bucket writes S3 server access logs.",
+    policy: "s3-server-access-logs-prod",
+    reason:
+      "Production stacks log access to their data buckets (the documents); the test stack, disposable and holding " +
+      "only the repository's own documents, does not. Buckets that receive logs (server access logs, ALB access " +
+      "logs) do not log themselves, which would log each of their own deliveries.",
+  },
+  {
     control: "securityhub:CloudWatch.16",
     asks: "Log groups are retained for at least 365 days.",
     policy: "cloudwatch-log-retention",

@@ -8,6 +8,8 @@ import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from 
 import {
   asArray,
   controls,
+  DEFAULT_PROD_STACKS,
+  isProdUrn,
   type ResourceClass,
   referenced,
   resourcesOf,
@@ -196,6 +198,50 @@ export const ownerEnforced: StackValidationPolicy = {
   },
 };
 
+/**
+ * True for a bucket that receives logs: the target of an S3 server access log configuration or an ALB's
+ * access-log bucket. Logging a log bucket into itself would log its own log deliveries without end, and into
+ * another bucket only moves the question.
+ */
+function receivesLogs(bucket: PolicyResource, args: StackValidationArgs): boolean {
+  const names = [bucket.props.bucket, bucket.props.id].filter((n): n is string => typeof n === "string");
+  const targets = resourcesOf(args, aws.s3.BucketLogging, aws.s3.BucketLoggingV2).map(
+    (l) => l.props.targetBucket,
+  );
+  const albLogs = resourcesOf(args, aws.lb.LoadBalancer, aws.alb.LoadBalancer).map(
+    (lb) => (lb.props.accessLogs as { bucket?: string } | undefined)?.bucket,
+  );
+  return [...targets, ...albLogs].some((t) => typeof t === "string" && names.includes(t));
+}
+
+export const serverAccessLogsInProd: StackValidationPolicy = {
+  name: "s3-server-access-logs-prod",
+  description:
+    "In production stacks, every bucket that does not itself receive logs writes S3 server access logs to another bucket.",
+  enforcementLevel: "mandatory",
+  severity: "low",
+  tags: controls("S3.9", "CKV_AWS_18"),
+  configSchema: {
+    properties: {
+      prodStacks: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: DEFAULT_PROD_STACKS,
+        description: "Stacks held to production rules.",
+      },
+    },
+  },
+  validateStack: (args, report) => {
+    const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();
+    for (const { bucket, companions } of bucketsWith(args, aws.s3.BucketLogging, aws.s3.BucketLoggingV2)) {
+      if (!isProdUrn(bucket.urn, prodStacks) || receivesLogs(bucket, args)) continue;
+      const logged = bucket.props.loggings?.length > 0 || companions.some((c) => c.props.targetBucket);
+      if (!logged)
+        report(`${bucket.name}: S3 server access logging is not enabled in a production stack`, bucket.urn);
+    }
+  },
+};
+
 export const storagePolicies = [
   publicAccessBlock,
   noPublicGrants,
@@ -203,4 +249,5 @@ export const storagePolicies = [
   versioning,
   tlsOnly,
   ownerEnforced,
+  serverAccessLogsInProd,
 ];

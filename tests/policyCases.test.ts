@@ -428,6 +428,13 @@ const CASES: Case[] = [
     tweaks: { docsOwnership: (a) => ({ ...a, rule: { objectOwnership: "ObjectWriter" } }) },
     messages: [/^fx-docs: object ownership is not BucketOwnerEnforced$/],
   },
+  {
+    policy: "s3-server-access-logs-prod",
+    broken: "a production bucket whose access logs describe another bucket",
+    stack: "prod",
+    tweaks: { docsLogging: (a) => ({ ...a, bucket: "some-other-bucket" }) },
+    messages: [/^fx-docs: S3 server access logging is not enabled in a production stack$/],
+  },
   // IAM
   {
     policy: "iam-no-wildcard-actions",

@@ -363,6 +363,15 @@ class Fixture extends pulumi.ComponentResource {
       (n, a: aws.s3.BucketPolicyArgs) => new aws.s3.BucketPolicy(n, a, opts),
     );
 
+    if (prod) {
+      // Server access logs of the documents, in production (S3.9).
+      make(
+        "docsLogging",
+        { bucket: bucket.id, targetBucket: "fixture-access-logs", targetPrefix: "s3-access/" },
+        (n, a: aws.s3.BucketLoggingArgs) => new aws.s3.BucketLogging(n, a, opts),
+      );
+    }
+
     // An alarm that tells someone.
     const topic = make("alarmTopic", {}, (n, a: aws.sns.TopicArgs) => new aws.sns.Topic(n, a, opts));
     make(
