@@ -1,7 +1,8 @@
 /**
  * The VPC: a public and a private subnet in each of 2 or 3 Availability Zones, the ALB in the public subnets, the
  * container instances in the private ones with egress through NAT only, plus the network's own hygiene (flow
- * logs, an empty default security group, a private DNS zone, VPC endpoints).
+ * logs, an empty default security group, VPC endpoints). No private DNS zone: the services reach each other,
+ * and the world reaches them, through the load balancer, and a zone without records only costs money.
  *
  * Built on `awsx.ec2.Vpc` because it is what our users know and it does the fiddly part well (subnets, route
  * tables, associations, the internet gateway, EIPs, NAT gateways Single or OnePerAz, the private routes to NAT).
@@ -13,7 +14,7 @@
  *   attach it to every route table it generates: the private ones (the point: S3 traffic, including ECR image
  *   layers, skips the NAT gateway) and the public ones (harmless, the endpoint is free). Only awsx knows its route
  *   table ids, so this is the one way to attach it without racing its creation.
- * Everything that needs the VPC id (the interface endpoints with their security group, the zone, the flow logs,
+ * Everything that needs the VPC id (the interface endpoints with their security group, the flow logs,
  * the default security group) is a plain `aws` resource here: passing our own security group into awsx's
  * endpoint specs would be circular (the group needs the VPC id awsx returns), and awsx's "Auto" interface
  * endpoints would each get their own security group whose rule carries no description.
@@ -84,10 +85,6 @@ export function cidrProblems(cidr: string): string[] {
   return problems;
 }
 
-/** A lower-case DNS name, at most 253 characters, each label 1-63 letters, digits or inner hyphens. */
-const DNS_NAME =
-  /^(?=.{1,253}\.?$)([a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.)*[a-z0-9]([a-z0-9-]{0,61}[a-z0-9])?\.?$/;
-
 /** Network's arguments: each one's default, documentation and rule. */
 export const NETWORK_ARGS = {
   vpcCidr: string("IPv4 CIDR of the VPC; a private (RFC 1918) /16 to /20.", "10.0.0.0/16", {
@@ -106,10 +103,6 @@ export const NETWORK_ARGS = {
     "Interface endpoints for ECR, CloudWatch Logs and ECS, keeping that traffic off NAT.",
     false,
   ),
-  privateZoneName: string("Private Route 53 zone attached to the VPC; empty means `internal.<stack>`.", "", {
-    pattern: DNS_NAME,
-    patternDoc: "a lower-case DNS name such as internal.test",
-  }),
   logRetentionDays: { ...logRetentionDays, doc: "Retention of the VPC flow logs, in days." },
 } as const;
 
@@ -126,8 +119,6 @@ export interface NetworkArgs extends CommonArgs {
   natStrategy?: string;
   /** Create interface endpoints for ECR, CloudWatch Logs and ECS in the private subnets. Defaults to false. */
   interfaceEndpoints?: boolean;
-  /** Name of the private Route 53 zone attached to the VPC. Defaults to `internal.<stack>`. */
-  privateZoneName?: string;
   /** Retention of the flow log group, in days (a value CloudWatch Logs accepts). Defaults to 7. */
   logRetentionDays?: number;
   /** Permissions boundary of the flow log role. Defaults to none. */
@@ -188,7 +179,6 @@ export function resolveNetworkArgs(args: NetworkArgs): ResolvedNetworkArgs {
   return {
     ...values,
     natStrategy: values.natStrategy as NatStrategy,
-    privateZoneName: values.privateZoneName || `internal.${pulumi.getStack()}`,
     subnets: subnetLayout(values.vpcCidr, values.azCount),
   };
 }
@@ -247,7 +237,7 @@ export interface NetworkRef {
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
 }
 
-/** A VPC with public and private subnets per AZ, NAT, endpoints, flow logs and a private DNS zone. */
+/** A VPC with public and private subnets per AZ, NAT, endpoints and flow logs. */
 export class Network extends pulumi.ComponentResource implements NetworkRef {
   /** The awsx VPC: subnets, route tables, NAT gateways and the S3 gateway endpoint. */
   readonly vpc: awsx.ec2.Vpc;
@@ -259,10 +249,6 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
   readonly publicSubnetIds: pulumi.Output<string[]>;
   /** Private subnet ids, one per AZ in AZ order (the container instances go here). */
   readonly privateSubnetIds: pulumi.Output<string[]>;
-  /** Id of the private Route 53 zone attached to the VPC. */
-  readonly privateZoneId: pulumi.Output<string>;
-  /** Name of the private Route 53 zone. */
-  readonly privateZoneName: pulumi.Output<string>;
   /** Security group of the interface endpoints (443 from the VPC); undefined when the endpoints are off. */
   readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
   /** Name of the CloudWatch log group holding the VPC flow logs. */
@@ -296,7 +282,7 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
           { type: "Private", cidrMask: PRIVATE_SUBNET_MASK, cidrBlocks: resolved.subnets.private },
         ],
         natGateways: { strategy: resolved.natStrategy },
-        // Both are required by private DNS on interface endpoints and by the private hosted zone.
+        // Both are required by private DNS on interface endpoints.
         enableDnsHostnames: true,
         enableDnsSupport: true,
         vpcEndpointStrategy: "Auto",
@@ -361,18 +347,6 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
       this.endpointSecurityGroupId = endpointSg.id;
     }
 
-    const zone = new aws.route53.Zone(
-      `${name}-zone`,
-      {
-        name: resolved.privateZoneName,
-        comment: `Internal names of the ${name} network`,
-        vpcs: [{ vpcId: vpc.vpcId }],
-      },
-      child,
-    );
-    this.privateZoneId = zone.zoneId;
-    this.privateZoneName = zone.name;
-
     const flowLogGroup = new aws.cloudwatch.LogGroup(
       `${name}-flow-logs`,
       { retentionInDays: resolved.logRetentionDays },
@@ -421,8 +395,6 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
       vpcCidrBlock: this.vpcCidrBlock,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
-      privateZoneId: this.privateZoneId,
-      privateZoneName: this.privateZoneName,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
       flowLogGroupName: this.flowLogGroupName,
     });

@@ -41,7 +41,6 @@ export const SCHEMA = {
   azCount: NETWORK_ARGS.azCount,
   natStrategy: NETWORK_ARGS.natStrategy,
   interfaceEndpoints: NETWORK_ARGS.interfaceEndpoints,
-  privateZoneName: NETWORK_ARGS.privateZoneName,
   logRetentionDays: {
     ...logRetentionDays,
     doc: "Retention of every log group and log bucket the stack creates, in days.",

@@ -46,6 +46,11 @@ const REMOVED: { type: string; stacks: string[]; why: string }[] = [
     why: "the shared repository's lifecycle is the bootstrap's",
   },
   {
+    type: "aws:route53/zone:Zone",
+    stacks: ["test", "prod"],
+    why: "the private zone held no record and nothing used it; services meet through the load balancer",
+  },
+  {
     type: "docker:index/image:Image",
     stacks: ["prod"],
     why: "prod builds nothing: it deploys the images promoted from test, or the ones it recorded",

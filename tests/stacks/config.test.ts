@@ -5,8 +5,6 @@
  * finds it.
  */
 import * as assert from "node:assert/strict";
-// The function the Pulumi CLI's Node host uses to print an uncaught error (what `pulumi up` shows the user).
-import { defaultErrorMessage } from "@pulumi/pulumi/cmd/run/error";
 import { ecsClusterArgsProblems } from "../../components/ecsCluster";
 import { INSTANCE_TYPES } from "../../components/instanceTypes";
 import { LOG_RETENTION_DAYS } from "../../components/logRetention";
@@ -14,6 +12,11 @@ import { networkArgsProblems } from "../../components/network";
 import { serviceArgsProblems } from "../../components/serviceArgs";
 import { parseCliConfig, parseStackConfig, StackConfigError } from "../../stacks/config";
 import { SCHEMA } from "../../stacks/schema";
+
+/** The function the Pulumi CLI's Node host prints an uncaught error with (internal, so untyped). */
+const { defaultErrorMessage } = require("@pulumi/pulumi/cmd/run/error") as {
+  defaultErrorMessage(err: unknown): string;
+};
 
 const DIGEST = (c: string) =>
   `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${c.repeat(64)}`;
