@@ -14,8 +14,11 @@ import type * as pulumi from "@pulumi/pulumi";
 export interface MonitoredService {
   /** The ALB's ARN suffix (`app/<name>/<id>`), its CloudWatch dimension. */
   albArnSuffix: pulumi.Input<string>;
-  /** The target group's ARN suffix (`targetgroup/<name>/<id>`). */
-  targetGroupArnSuffix: pulumi.Input<string>;
+  /**
+   * The ARN suffixes (`targetgroup/<name>/<id>`) of the target groups the service's tasks register in: one, or
+   * two for a managed deployment, whose traffic moves between them at each release.
+   */
+  targetGroupArnSuffixes: pulumi.Input<string>[];
   /** The ECS cluster's name. */
   clusterName: pulumi.Input<string>;
   /** The ECS service's name. */
@@ -26,6 +29,8 @@ export interface MonitoredService {
 export interface ResolvedThresholds {
   /** 5xx responses per minute (from the ALB itself, or from targets) that count as a bad minute. */
   errorsPerMinute: number;
+  /** Share of requests answered 5xx, in percent, that marks a release as bad. */
+  errorRatePercent: number;
   /** p99 target response time in seconds that counts as a slow minute. */
   p99Seconds: number;
   /** Average service CPU in percent that autoscaling should have brought down. */
@@ -43,6 +48,7 @@ export interface ResolvedThresholds {
 /** Defaults for the thresholds that do not come from the task's size. */
 export const DEFAULT_THRESHOLDS = {
   errorsPerMinute: 5,
+  errorRatePercent: 5,
   p99Seconds: 1,
   cpuPercent: 85,
   memoryOfHardLimitPercent: 90,
@@ -84,29 +90,121 @@ export function loadBalancerAlarmSpecs(
   };
 }
 
+/**
+ * A target-group metric of the service as an alarm's metric: the metric itself with one target group, or the
+ * SUM or MAX of both target groups' (missing data read as 0) with two, so the alarm follows the traffic
+ * whichever group serves it.
+ */
+export function targetGroupMetric(
+  s: Pick<MonitoredService, "albArnSuffix" | "targetGroupArnSuffixes">,
+  metricName: string,
+  stat: string,
+  combine: "SUM" | "MAX",
+): Pick<
+  AlarmSpec,
+  "namespace" | "metricName" | "dimensions" | "statistic" | "extendedStatistic" | "period" | "metricQueries"
+> {
+  const dims = (tg: pulumi.Input<string>) => ({ LoadBalancer: s.albArnSuffix, TargetGroup: tg });
+  if (s.targetGroupArnSuffixes.length === 1) {
+    return {
+      namespace: "AWS/ApplicationELB",
+      metricName,
+      dimensions: dims(s.targetGroupArnSuffixes[0]),
+      ...(/^p\d/.test(stat) ? { extendedStatistic: stat } : { statistic: stat }),
+    };
+  }
+  const ids = s.targetGroupArnSuffixes.map((_, i) => `tg${i}`);
+  return {
+    metricQueries: [
+      ...s.targetGroupArnSuffixes.map((tg, i) => ({
+        id: ids[i],
+        metric: { namespace: "AWS/ApplicationELB", metricName, dimensions: dims(tg), stat, period: 60 },
+        returnData: false,
+      })),
+      {
+        id: "both",
+        expression: `${combine}([${ids.map((id) => `FILL(${id}, 0)`).join(", ")}])`,
+        label: `${metricName} (${combine === "SUM" ? "both target groups" : "the higher target group"})`,
+        returnData: true,
+      },
+    ],
+  };
+}
+
+/**
+ * The alarms that mean "this release is bad", which ECS rolls a deployment back on: the share of requests the
+ * service answers 5xx (once at least 20 a minute come in, so two failures of five requests are not a rollback)
+ * and its p99 latency, each over the last few minutes only, so a past incident leaves them OK by the next
+ * release. Both follow the traffic across both target groups.
+ */
+export function releaseAlarmSpecs(
+  s: Pick<MonitoredService, "albArnSuffix" | "targetGroupArnSuffixes">,
+  t: ResolvedThresholds,
+): Record<string, AlarmSpec> {
+  const tgs = s.targetGroupArnSuffixes;
+  const metric = (id: string, metricName: string, tg: pulumi.Input<string>) => ({
+    id,
+    metric: {
+      namespace: "AWS/ApplicationELB",
+      metricName,
+      dimensions: { LoadBalancer: s.albArnSuffix, TargetGroup: tg },
+      stat: "Sum",
+      period: 60,
+    },
+    returnData: false,
+  });
+  const sum = (prefix: string) => `SUM([${tgs.map((_, i) => `FILL(${prefix}${i}, 0)`).join(", ")}])`;
+  return {
+    "release-5xx-rate": {
+      alarmDescription: `More than ${t.errorRatePercent}% of the service's requests got a 5xx in 2 of 3 minutes (of at least 20 a minute): a release in progress is rolled back.`,
+      metricQueries: [
+        ...tgs.map((tg, i) => metric(`e${i}`, "HTTPCode_Target_5XX_Count", tg)),
+        ...tgs.map((tg, i) => metric(`r${i}`, "RequestCount", tg)),
+        { id: "errors", expression: sum("e"), returnData: false },
+        { id: "requests", expression: sum("r"), returnData: false },
+        {
+          id: "rate",
+          expression: "IF(requests >= 20, 100 * errors / requests, 0)",
+          label: "5xx, % of requests",
+          returnData: true,
+        },
+      ],
+      ...{ evaluationPeriods: 3, datapointsToAlarm: 2 },
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.errorRatePercent,
+      treatMissingData: "notBreaching",
+    },
+    "release-latency": {
+      alarmDescription: `The service's p99 latency stayed above ${t.p99Seconds} s for 3 minutes: a release in progress is rolled back.`,
+      ...targetGroupMetric(s, "TargetResponseTime", "p99", "MAX"),
+      ...(tgs.length === 1 ? { period: 60 } : {}),
+      ...{ evaluationPeriods: 3, datapointsToAlarm: 3 },
+      comparisonOperator: "GreaterThanThreshold",
+      threshold: t.p99Seconds,
+      treatMissingData: "notBreaching",
+    },
+  };
+}
+
 /** Every alarm of a service, keyed by a stable name (the key becomes part of the child's name). */
 export function serviceAlarmSpecs(s: MonitoredService, t: ResolvedThresholds): Record<string, AlarmSpec> {
-  const targets = { LoadBalancer: s.albArnSuffix, TargetGroup: s.targetGroupArnSuffix };
   const service = { ClusterName: s.clusterName, ServiceName: s.serviceName };
+  const single = s.targetGroupArnSuffixes.length === 1;
   return {
     "target-5xx": {
       alarmDescription: `The service answered 5xx more than ${t.errorsPerMinute} times a minute in 3 of 5 minutes.`,
-      namespace: "AWS/ApplicationELB",
-      metricName: "HTTPCode_Target_5XX_Count",
-      dimensions: targets,
-      statistic: "Sum",
+      ...targetGroupMetric(s, "HTTPCode_Target_5XX_Count", "Sum", "SUM"),
       ...minutes(3, 5),
+      ...(single ? {} : { period: undefined }),
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.errorsPerMinute,
       treatMissingData: "notBreaching",
     },
     "unhealthy-hosts": {
       alarmDescription: `At least one task failed the ALB's ${t.healthCheckPath} check for 5 minutes in a row.`,
-      namespace: "AWS/ApplicationELB",
-      metricName: "UnHealthyHostCount",
-      dimensions: targets,
-      statistic: "Maximum",
+      ...targetGroupMetric(s, "UnHealthyHostCount", "Maximum", "MAX"),
       ...minutes(5, 5),
+      ...(single ? {} : { period: undefined }),
       comparisonOperator: "GreaterThanThreshold",
       threshold: 0,
       // No data means no registered targets, which the task-shortfall alarm reports.
@@ -114,15 +212,14 @@ export function serviceAlarmSpecs(s: MonitoredService, t: ResolvedThresholds): R
     },
     "p99-latency": {
       alarmDescription: `The slowest 1% of requests took over ${t.p99Seconds} s at the targets in 5 minutes in a row.`,
-      namespace: "AWS/ApplicationELB",
-      metricName: "TargetResponseTime",
-      dimensions: targets,
-      extendedStatistic: "p99",
+      ...targetGroupMetric(s, "TargetResponseTime", "p99", "MAX"),
       ...minutes(5, 5),
+      ...(single ? {} : { period: undefined }),
       comparisonOperator: "GreaterThanThreshold",
       threshold: t.p99Seconds,
-      // A p99 of a handful of requests is noise; keep the alarm's state until there is enough traffic.
-      evaluateLowSampleCountPercentiles: "ignore",
+      // A p99 of a handful of requests is noise; keep the alarm's state until there is enough traffic (a
+      // setting of single-metric percentile alarms only).
+      ...(single ? { evaluateLowSampleCountPercentiles: "ignore" } : {}),
       treatMissingData: "notBreaching",
     },
     "cpu-high": {

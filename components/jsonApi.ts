@@ -19,6 +19,7 @@ import {
 } from "../service/src/contract";
 import { type ArgValues, argName, checkArgs, integer, type Label, string, type ValueOf } from "./args";
 import type { ContainerSpec } from "./container";
+import type { SmokeCheck } from "./deployment";
 import type { DocumentStore } from "./jsonBucket";
 
 /** The path the JSON API answers health checks on (the load balancer's and the container's). */
@@ -90,6 +91,21 @@ export interface JsonApiArgs extends Given {
   logLevel?: string;
   /** Milliseconds the service takes at most to drain after SIGTERM. Defaults to 20000. */
   shutdownTimeoutMs?: number;
+}
+
+/** A key no document may have: the smoke test's missing document (the content folder must not hold it). */
+export const MISSING_KEY = "smoke-test-no-such-document_";
+
+/**
+ * What a smoke test asks of the JSON API: its health, a seeded document byte for byte (as JSON), and a missing
+ * key's 404, which proves on real S3 that the task role's ListBucket lets S3 say NoSuchKey.
+ */
+export function jsonApiSmokeChecks(sample: { key: string; json: unknown } | undefined): SmokeCheck[] {
+  return [
+    { path: JSON_API_HEALTH_PATH, status: 200 },
+    ...(sample ? [{ path: `/api/${sample.key}`, status: 200, json: sample.json }] : []),
+    { path: `/api/${MISSING_KEY}`, status: 404 },
+  ];
 }
 
 /** The container spec and the task policy of the JSON API, for a LoadBalancedService. */

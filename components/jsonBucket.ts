@@ -19,6 +19,7 @@
  * `noncurrentVersionDays`, and the file stays in git. Without protection (test) `forceDestroy` lets
  * `pulumi destroy` empty and delete the buckets.
  */
+import { readFileSync, statSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
@@ -220,6 +221,9 @@ export interface DocumentStore {
   readonly readPolicy: pulumi.Input<aws.iam.PolicyDocument>;
 }
 
+/** The largest document a smoke test names with its content. */
+const SAMPLE_MAX_BYTES = 2048;
+
 /** Where the server access logs go inside the log bucket. */
 const ACCESS_LOG_PREFIX = "s3-access/";
 
@@ -243,6 +247,11 @@ export class JsonBucket extends pulumi.ComponentResource implements DocumentStor
   readonly documentKeys: string[];
   /** Read access to the documents, for the service's task role (`aws.iam.RolePolicy`'s `policy` takes it). */
   readonly readPolicy: pulumi.Output<aws.iam.PolicyDocument>;
+  /**
+   * The first seeded document small enough (2 KiB) to name in a smoke test, with its JSON value; undefined when
+   * there is none.
+   */
+  readonly sample: { key: string; json: unknown } | undefined;
 
   constructor(name: string, args: JsonBucketArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-json-api:storage:JsonBucket", name, {}, opts);
@@ -330,6 +339,8 @@ export class JsonBucket extends pulumi.ComponentResource implements DocumentStor
       pulumi.log.warn(`${r.contentDir} holds no *.json documents; the bucket starts empty`, this);
     }
 
+    const small = r.documents.find((d) => statSync(d.path).size <= SAMPLE_MAX_BYTES);
+    this.sample = small ? { key: small.key, json: JSON.parse(readFileSync(small.path, "utf8")) } : undefined;
     this.bucket = bucket;
     this.key = key;
     this.bucketName = bucket.bucket;

@@ -10,8 +10,16 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { createAlarms, DEFAULT_THRESHOLDS, serviceAlarmSpecs } from "./alarms";
+import { createAlarms, DEFAULT_THRESHOLDS, releaseAlarmSpecs, serviceAlarmSpecs } from "./alarms";
+import { ArgumentError } from "./args";
 import { containerDefinitions } from "./container";
+import {
+  deploymentConfiguration,
+  deploymentTimeoutMinutes,
+  hookDetails,
+  isManaged,
+  resolveDeployment,
+} from "./deployment";
 import { componentProvider, regionOf } from "./provider";
 import { routeConditions } from "./routing";
 import { type LoadBalancedServiceArgs, resolveServiceArgs } from "./serviceArgs";
@@ -67,36 +75,81 @@ export class LoadBalancedService extends pulumi.ComponentResource {
     const region = regionOf(this, provider);
     const containerName = args.containerName ?? "app";
 
-    const targetGroup = new aws.lb.TargetGroup(
-      `${name}-tg`,
-      {
-        vpcId: args.loadBalancer.vpcId,
-        targetType: "instance",
-        protocol: "HTTP",
-        // ECS registers each task with its dynamic host port; this port is only the group's default.
-        port: r.containerPort,
-        deregistrationDelay: r.deregistrationDelaySeconds,
-        healthCheck: {
-          enabled: true,
+    const deployment = resolveDeployment(args.deployment ?? {});
+    const managed = isManaged(deployment.deploymentStrategy);
+    const testListener = args.loadBalancer.testListener;
+    const infrastructureRoleArn = args.loadBalancer.infrastructureRoleArn;
+    if (managed && (!testListener || !infrastructureRoleArn)) {
+      throw new ArgumentError("LoadBalancedService", [
+        `deploymentStrategy "${deployment.deploymentStrategy}" needs a load balancer with a test listener (testListenerPort) and its ECS infrastructure role`,
+      ]);
+    }
+
+    const newTargetGroup = (suffix: string) =>
+      new aws.lb.TargetGroup(
+        `${name}-${suffix}`,
+        {
+          vpcId: args.loadBalancer.vpcId,
+          targetType: "instance",
           protocol: "HTTP",
-          port: "traffic-port",
-          path: r.healthCheckPath,
-          matcher: "200",
-          ...HEALTH_CHECK,
+          // ECS registers each task with its dynamic host port; this port is only the group's default.
+          port: r.containerPort,
+          deregistrationDelay: r.deregistrationDelaySeconds,
+          healthCheck: {
+            enabled: true,
+            protocol: "HTTP",
+            port: "traffic-port",
+            path: r.healthCheckPath,
+            matcher: "200",
+            ...HEALTH_CHECK,
+          },
         },
-      },
-      o,
-    );
+        o,
+      );
+    const targetGroup = newTargetGroup("tg");
+    // A managed deployment starts the new revision in the alternate group, moves the traffic to it, and the
+    // groups swap roles at the next release.
+    const alternateTargetGroup = managed ? newTargetGroup("tg-alt") : undefined;
+    const targetGroups = [targetGroup, ...(alternateTargetGroup ? [alternateTargetGroup] : [])];
+    // With two groups both rules forward to both, all to the primary; ECS moves the weights during a deployment
+    // and leaves them where the last one ended, so Pulumi must not put them back.
+    const actions = alternateTargetGroup
+      ? [
+          {
+            type: "forward",
+            forward: {
+              targetGroups: [
+                { arn: targetGroup.arn, weight: 100 },
+                { arn: alternateTargetGroup.arn, weight: 0 },
+              ],
+            },
+          },
+        ]
+      : [{ type: "forward", targetGroupArn: targetGroup.arn }];
+    const rulesOptions = managed ? { ...o, ignoreChanges: ["actions"] } : o;
     const listenerRule = new aws.lb.ListenerRule(
       `${name}-rule`,
       {
         listenerArn: args.loadBalancer.listener.arn,
         priority: args.route.priority,
         conditions: routeConditions(args.route),
-        actions: [{ type: "forward", targetGroupArn: targetGroup.arn }],
+        actions,
       },
-      o,
+      rulesOptions,
     );
+    const testListenerRule =
+      managed && testListener
+        ? new aws.lb.ListenerRule(
+            `${name}-test-rule`,
+            {
+              listenerArn: testListener.arn,
+              priority: args.route.priority,
+              conditions: routeConditions(args.route),
+              actions,
+            },
+            rulesOptions,
+          )
+        : undefined;
 
     const logGroup = new aws.cloudwatch.LogGroup(`${name}-logs`, { retentionInDays: r.logRetentionDays }, o);
     const roles = createServiceRoles(
@@ -139,6 +192,21 @@ export class LoadBalancedService extends pulumi.ComponentResource {
       o,
     );
 
+    // The release alarms watch only the target groups, so they exist before the service that names them.
+    const traffic = {
+      albArnSuffix: args.loadBalancer.arnSuffix,
+      targetGroupArnSuffixes: targetGroups.map((g) => g.arnSuffix),
+    };
+    const thresholds = {
+      ...DEFAULT_THRESHOLDS,
+      ...args.alarms,
+      taskMemory: r.memory,
+      taskMemoryReservation: r.memoryReservation,
+      healthCheckPath: r.healthCheckPath,
+    };
+    const releaseAlarms = createAlarms(name, releaseAlarmSpecs(traffic, thresholds), args.alarmTopicArn, o);
+    const timeout = `${deploymentTimeoutMinutes(deployment)}m`;
+
     const service = new aws.ecs.Service(
       `${name}-service`,
       {
@@ -160,7 +228,52 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           { type: "spread", field: "attribute:ecs.availability-zone" },
           { type: "binpack", field: "memory" },
         ],
-        loadBalancers: [{ targetGroupArn: targetGroup.arn, containerName, containerPort: r.containerPort }],
+        loadBalancers: [
+          {
+            targetGroupArn: targetGroup.arn,
+            containerName,
+            containerPort: r.containerPort,
+            ...(alternateTargetGroup && testListenerRule && infrastructureRoleArn
+              ? {
+                  advancedConfiguration: {
+                    alternateTargetGroupArn: alternateTargetGroup.arn,
+                    productionListenerRule: listenerRule.arn,
+                    testListenerRule: testListenerRule.arn,
+                    roleArn: infrastructureRoleArn,
+                  },
+                }
+              : {}),
+          },
+        ],
+        ...(managed
+          ? {
+              deploymentConfiguration: deploymentConfiguration(
+                deployment,
+                args.smokeTest
+                  ? {
+                      functionArn: args.smokeTest.functionArn,
+                      roleArn: args.smokeTest.invokeRoleArn,
+                      details: pulumi.output(args.loadBalancer.arnSuffix).apply((arnSuffix) =>
+                        hookDetails({
+                          loadBalancerArnSuffix: arnSuffix,
+                          testListenerPort: args.loadBalancer.testListenerPort,
+                          host: args.route.hosts[0] ?? "localhost",
+                          checks: args.smokeTest?.checks ?? [],
+                        }),
+                      ),
+                    }
+                  : undefined,
+              ),
+            }
+          : {}),
+        // ECS rolls a release back when one of these alarms fires while it deploys (and, for the managed
+        // strategies, while traffic shifts and bakes); the circuit breaker above still catches tasks that fail
+        // to start or to pass health checks.
+        alarms: {
+          alarmNames: releaseAlarms.map((a) => a.name),
+          enable: true,
+          rollback: true,
+        },
         healthCheckGracePeriodSeconds: HEALTH_CHECK_GRACE_SECONDS,
         waitForSteadyState: true,
         propagateTags: "SERVICE",
@@ -170,10 +283,16 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         ...o,
         // Tasks need their roles' policies, a listener rule using the target group (ECS rejects a group no
         // listener uses), and the ALB's path to the instances before they can start and pass health checks.
-        dependsOn: [listenerRule, ...args.loadBalancer.ready, ...roles.policies],
-        // Autoscaling owns the count after creation; a deploy must not reset it to desiredTasks.
-        ignoreChanges: ["desiredCount"],
-        customTimeouts: { create: STEADY_STATE_TIMEOUT, update: STEADY_STATE_TIMEOUT },
+        dependsOn: [
+          listenerRule,
+          ...(testListenerRule ? [testListenerRule] : []),
+          ...args.loadBalancer.ready,
+          ...roles.policies,
+        ],
+        // Autoscaling owns the count after creation; a deploy must not reset it to desiredTasks. A managed
+        // deployment may leave the service's groups swapped; sending them back would start another deployment.
+        ignoreChanges: managed ? ["desiredCount", "loadBalancers"] : ["desiredCount"],
+        customTimeouts: { create: timeout, update: timeout },
       },
     );
 
@@ -188,32 +307,17 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         memoryTargetPercent: r.memoryTargetPercent,
         requestsPerTarget: r.requestsPerTarget,
         albArnSuffix: args.loadBalancer.arnSuffix,
-        targetGroupArnSuffix: targetGroup.arnSuffix,
+        targetGroupArnSuffixes: targetGroups.map((g) => g.arnSuffix),
         listeners: [listenerRule],
       },
       o,
     );
 
-    this.alarms = createAlarms(
-      name,
-      serviceAlarmSpecs(
-        {
-          albArnSuffix: args.loadBalancer.arnSuffix,
-          targetGroupArnSuffix: targetGroup.arnSuffix,
-          clusterName: args.cluster.clusterName,
-          serviceName: service.name,
-        },
-        {
-          ...DEFAULT_THRESHOLDS,
-          ...args.alarms,
-          taskMemory: r.memory,
-          taskMemoryReservation: r.memoryReservation,
-          healthCheckPath: r.healthCheckPath,
-        },
-      ),
-      args.alarmTopicArn,
-      o,
-    );
+    const monitored = { ...traffic, clusterName: args.cluster.clusterName, serviceName: service.name };
+    this.alarms = [
+      ...releaseAlarms,
+      ...createAlarms(name, serviceAlarmSpecs(monitored, thresholds), args.alarmTopicArn, o),
+    ];
 
     this.targetGroup = targetGroup;
     this.listenerRule = listenerRule;

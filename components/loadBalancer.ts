@@ -21,7 +21,8 @@ import {
   type ValueOf,
 } from "./args";
 import type { EcsClusterRef } from "./ecsCluster";
-import { createListeners } from "./listeners";
+import { IAM_PATH } from "./iam";
+import { createListeners, NO_ROUTE_RESPONSE } from "./listeners";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -60,7 +61,37 @@ export const LOAD_BALANCER_ARGS = {
     patternDoc: "a Route 53 hosted zone id such as Z0123456789ABC",
   }),
   logRetentionDays: { ...logRetentionDays, doc: "Days the access logs are kept." },
+  testListenerPort: integer(
+    "Port of the test listener, open to the VPC only, that sends test traffic to a new revision; 0 makes none.",
+    0,
+    {
+      min: 0,
+      max: 65535,
+      check: (port) => ([80, 443].includes(port) ? ["is a production port; choose another"] : []),
+    },
+  ),
 } as const;
+
+/** The test listener's port when a stack has services that deploy blue-green, canary or linear. */
+export const DEFAULT_TEST_LISTENER_PORT = 9000;
+
+/** The AWS managed policy that lets ECS shift a managed deployment's traffic (ECS developer guide). */
+export const ECS_LOAD_BALANCER_POLICY = "AmazonECSInfrastructureRolePolicyForLoadBalancers";
+
+/** The infrastructure role's trust policy: ECS, acting for this account only. */
+export function ecsInfrastructureTrustPolicy(accountId: string): aws.iam.PolicyDocument {
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: "ecs.amazonaws.com" },
+        Action: "sts:AssumeRole",
+        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
+}
 
 type Given = { [K in keyof typeof LOAD_BALANCER_ARGS]?: ValueOf<(typeof LOAD_BALANCER_ARGS)[K]> };
 
@@ -85,6 +116,15 @@ export interface LoadBalancerArgs extends CommonArgs, Given {
   logRetentionDays?: number;
   /** The SNS topic the ALB's own 5xx alarm notifies. Defaults to no alarm. */
   alarmTopicArn?: pulumi.Input<string>;
+  /**
+   * A test listener on this port, admitting only the VPC, and the role ECS shifts traffic with, for services
+   * that deploy blue-green, canary or linear. Defaults to 0 (none).
+   */
+  testListenerPort?: number;
+  /** The VPC's CIDR, the only source the test listener admits. Required with a test listener. */
+  vpcCidrBlock?: pulumi.Input<string>;
+  /** Permissions boundary of the ECS infrastructure role. Defaults to none. */
+  permissionsBoundary?: pulumi.Input<string>;
 }
 
 /** How the ALB terminates TLS: not at all, with a given certificate, or with one issued here through ACM. */
@@ -97,13 +137,18 @@ export interface ResolvedLoadBalancerArgs extends ArgValues<typeof LOAD_BALANCER
 
 /** Every problem with the arguments, each naming its argument through `label`. */
 export function loadBalancerArgsProblems(
-  args: Given & Partial<Pick<LoadBalancerArgs, "network">>,
+  args: Given & Partial<Pick<LoadBalancerArgs, "network" | "vpcCidrBlock">>,
   label: Label = argName,
 ): string[] {
   const { values: v, problems } = checkArgs(LOAD_BALANCER_ARGS, args, label);
   if (v.hostedZoneId && !v.domainName) {
     problems.push(
       `${label("hostedZoneId")} = "${v.hostedZoneId}" is set without ${label("domainName")}; set both or neither`,
+    );
+  }
+  if (v.testListenerPort > 0 && args.vpcCidrBlock === undefined) {
+    problems.push(
+      `${label("testListenerPort")} = ${v.testListenerPort} needs vpcCidrBlock, the only source it admits`,
     );
   }
   if (v.domainName && !v.hostedZoneId && !v.certificateArn) {
@@ -146,6 +191,12 @@ export interface LoadBalancerRef {
   readonly idleTimeout: number;
   /** What a service must wait for before it starts: the listeners and the path to the instances. */
   readonly ready: pulumi.Resource[];
+  /** The test listener, for services deploying blue-green, canary or linear; undefined without one. */
+  readonly testListener: aws.lb.Listener | undefined;
+  /** The test listener's port, 0 without one. */
+  readonly testListenerPort: number;
+  /** The role ECS shifts a managed deployment's traffic with; undefined without a test listener. */
+  readonly infrastructureRoleArn: pulumi.Output<string> | undefined;
 }
 
 /** A public ALB for the cluster's services: security group, listeners, TLS and access logs. */
@@ -176,6 +227,12 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
   readonly ready: pulumi.Resource[];
   /** The ALB's own alarms (its 5xx answers); empty without a topic. */
   readonly alarms: aws.cloudwatch.MetricAlarm[];
+  /** The test listener: HTTP, from the VPC only, routing test traffic to new revisions; undefined without one. */
+  readonly testListener: aws.lb.Listener | undefined;
+  /** Its port, 0 without one. */
+  readonly testListenerPort: number;
+  /** The role ECS assumes to shift traffic between a service's target groups; undefined without a test listener. */
+  readonly infrastructureRoleArn: pulumi.Output<string> | undefined;
 
   constructor(name: string, args: LoadBalancerArgs, opts?: pulumi.ComponentResourceOptions) {
     super("ecs-json-api:service:LoadBalancer", name, {}, opts);
@@ -233,6 +290,61 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
       o,
     );
 
+    if (r.testListenerPort > 0) {
+      // Test traffic comes only from inside the VPC: the deployment hook, connecting to the ALB's private
+      // addresses. The internet reaches the production listener only.
+      const testRule = new aws.vpc.SecurityGroupIngressRule(
+        `${name}-alb-in-test`,
+        {
+          securityGroupId: albSecurityGroup.id,
+          ipProtocol: "tcp",
+          fromPort: r.testListenerPort,
+          toPort: r.testListenerPort,
+          cidrIpv4: args.vpcCidrBlock,
+          description: "Test traffic to new revisions, from inside the VPC only",
+        },
+        o,
+      );
+      this.testListener = new aws.lb.Listener(
+        `${name}-test`,
+        {
+          loadBalancerArn: alb.arn,
+          port: r.testListenerPort,
+          protocol: "HTTP",
+          defaultActions: [{ type: "fixed-response", fixedResponse: { ...NO_ROUTE_RESPONSE } }],
+        },
+        { ...o, dependsOn: [testRule] },
+      );
+      const accountId = aws.getCallerIdentityOutput({}, o).accountId;
+      const partition = aws.getPartitionOutput({}, o).partition;
+      const role = new aws.iam.Role(
+        `${name}-ecs-infrastructure-role`,
+        {
+          description:
+            "Lets ECS shift traffic between the target groups of blue-green, canary and linear deployments",
+          path: IAM_PATH,
+          permissionsBoundary: args.permissionsBoundary,
+          assumeRolePolicy: accountId.apply((id) => JSON.stringify(ecsInfrastructureTrustPolicy(id))),
+        },
+        o,
+      );
+      const attachment = new aws.iam.RolePolicyAttachment(
+        `${name}-ecs-infrastructure-policy`,
+        {
+          role: role.name,
+          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${ECS_LOAD_BALANCER_POLICY}`,
+        },
+        o,
+      );
+      // A service names the role only once it may act: ECS checks it when the service is created.
+      this.infrastructureRoleArn = pulumi.all([role.arn, attachment.id]).apply(([arn]) => arn);
+      rules.push(testRule);
+    } else {
+      this.testListener = undefined;
+      this.infrastructureRoleArn = undefined;
+    }
+    this.testListenerPort = r.testListenerPort;
+
     this.alarms = args.alarmTopicArn
       ? createAlarms(name, loadBalancerAlarmSpecs(alb.arnSuffix), args.alarmTopicArn, o)
       : [];
@@ -248,7 +360,7 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
     this.https = listeners.https;
     const host = listeners.https && r.domainName ? pulumi.output(r.domainName) : alb.dnsName;
     this.url = pulumi.interpolate`${listeners.https ? "https" : "http"}://${host}`;
-    this.ready = [...listeners.all, ...rules];
+    this.ready = [...listeners.all, ...(this.testListener ? [this.testListener] : []), ...rules];
     this.registerOutputs({
       url: this.url,
       dnsName: this.dnsName,

@@ -129,3 +129,17 @@ export function routeConditions(
     ...(route.paths.length > 0 ? [{ pathPattern: { values: route.paths } }] : []),
   ];
 }
+
+/** Whether an ALB path pattern matches a path: `*` any characters, `?` one, everything else literally. */
+export function pathMatches(pattern: string, path: string): boolean {
+  const re = pattern
+    .replace(/[.+^${}()|[\]\\]/g, "\\$&")
+    .replace(/\*/g, ".*")
+    .replace(/\?/g, ".");
+  return new RegExp(`^${re}$`).test(path);
+}
+
+/** Whether the route sends a request for `path` (with no host, or the route's first host) to its service. */
+export function routeCovers(route: Pick<Route, "paths">, path: string): boolean {
+  return route.paths.some((p) => pathMatches(p, path));
+}

@@ -16,6 +16,7 @@ import {
 } from "./args";
 import { instanceFit, type TaskSize, taskFitProblem } from "./capacity";
 import type { ContainerSpec } from "./container";
+import { type DeploymentArgs, deploymentArgsProblems, type SmokeTestHook } from "./deployment";
 import type { EcsClusterRef } from "./ecsCluster";
 import type { LoadBalancerRef } from "./loadBalancer";
 import { logRetentionDays } from "./logRetention";
@@ -111,6 +112,13 @@ export interface LoadBalancedServiceArgs extends CommonArgs, Given {
   alarms?: AlarmThresholds;
   /** Permissions boundary of the service's roles. Defaults to none. */
   permissionsBoundary?: pulumi.Input<string>;
+  /** How a new revision replaces the old (deployment.ts). Defaults to a rolling deployment. */
+  deployment?: DeploymentArgs;
+  /**
+   * The smoke test a blue-green, canary or linear deployment runs through the load balancer's test listener
+   * before production traffic moves. Defaults to none (the managed deployments still roll back on alarms).
+   */
+  smokeTest?: SmokeTestHook;
   /** Port the container listens on (1024-65535); the host port is dynamic. Defaults to 8080. */
   containerPort?: number;
   /** CPU units reserved per task (1024 = one vCPU). Defaults to 256. */
@@ -190,7 +198,10 @@ export function serviceArgsProblems(
 
 /** Applies defaults; throws an ArgumentError listing every problem. */
 export function resolveServiceArgs(args: LoadBalancedServiceArgs): ResolvedServiceArgs {
-  throwIfProblems("LoadBalancedService", serviceArgsProblems(args, args.cluster));
+  throwIfProblems("LoadBalancedService", [
+    ...serviceArgsProblems(args, args.cluster),
+    ...deploymentArgsProblems(args.deployment ?? {}),
+  ]);
   const { values } = checkArgs(SERVICE_ARGS, args);
   const task = taskSize(values);
   return { ...values, task, tasksPerInstance: instanceFit(args.cluster.capacity.instance, task).tasks };

@@ -31,10 +31,60 @@ export interface TaskScalingArgs {
   requestsPerTarget: number;
   /** The ALB's ARN suffix (`app/<name>/<id>`). */
   albArnSuffix: pulumi.Input<string>;
-  /** The target group's ARN suffix (`targetgroup/<name>/<id>`). */
-  targetGroupArnSuffix: pulumi.Input<string>;
+  /** The ARN suffixes of the service's target groups: one, or two for a managed deployment. */
+  targetGroupArnSuffixes: pulumi.Input<string>[];
   /** Listeners sending the target group traffic; the request-count metric exists only once one does. */
   listeners: pulumi.Resource[];
+}
+
+/**
+ * Requests per running task across both target groups of a managed deployment: the predefined per-target metric
+ * names one group, and the traffic moves to the other at every release.
+ */
+export function requestsPerTask(
+  args: Pick<TaskScalingArgs, "albArnSuffix" | "targetGroupArnSuffixes" | "clusterName" | "serviceName">,
+): aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification {
+  const ids = args.targetGroupArnSuffixes.map((_, i) => `r${i}`);
+  return {
+    metrics: [
+      ...args.targetGroupArnSuffixes.map((tg, i) => ({
+        id: ids[i],
+        metricStat: {
+          metric: {
+            namespace: "AWS/ApplicationELB",
+            metricName: "RequestCount",
+            dimensions: [
+              { name: "LoadBalancer", value: args.albArnSuffix },
+              { name: "TargetGroup", value: tg },
+            ],
+          },
+          stat: "Sum",
+        },
+        returnData: false,
+      })),
+      {
+        id: "tasks",
+        metricStat: {
+          metric: {
+            namespace: "ECS/ContainerInsights",
+            metricName: "RunningTaskCount",
+            dimensions: [
+              { name: "ClusterName", value: args.clusterName },
+              { name: "ServiceName", value: args.serviceName },
+            ],
+          },
+          stat: "Average",
+        },
+        returnData: false,
+      },
+      {
+        id: "perTask",
+        expression: `(${ids.map((id) => `FILL(${id}, 0)`).join(" + ")}) / tasks`,
+        label: "Requests per task per minute",
+        returnData: true,
+      },
+    ],
+  };
 }
 
 /** Creates the scalable target and the three policies. */
@@ -85,17 +135,22 @@ export function createTaskScaling(
     },
     opts,
   );
+  const [primary, ...others] = args.targetGroupArnSuffixes;
   const onRequests = new aws.appautoscaling.Policy(
     `${name}-scale-on-requests`,
     {
       policyType: "TargetTrackingScaling",
       ...scalable,
       targetTrackingScalingPolicyConfiguration: {
-        predefinedMetricSpecification: {
-          predefinedMetricType: "ALBRequestCountPerTarget",
-          // The metric's dimensions: which load balancer and which of its target groups.
-          resourceLabel: pulumi.interpolate`${args.albArnSuffix}/${args.targetGroupArnSuffix}`,
-        },
+        ...(others.length === 0
+          ? {
+              predefinedMetricSpecification: {
+                predefinedMetricType: "ALBRequestCountPerTarget",
+                // The metric's dimensions: which load balancer and which of its target groups.
+                resourceLabel: pulumi.interpolate`${args.albArnSuffix}/${primary}`,
+              },
+            }
+          : { customizedMetricSpecification: requestsPerTask(args) }),
         targetValue: args.requestsPerTarget,
         ...COOLDOWNS,
       },

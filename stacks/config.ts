@@ -9,6 +9,14 @@
 import * as pulumi from "@pulumi/pulumi";
 import { describeAllowed, type Label, show, valueProblems } from "../components/args";
 import { clusterFitProblems, type ServiceDemand } from "../components/capacity";
+import {
+  deploymentArgsProblems,
+  isManaged,
+  peakTasks,
+  type ResolvedDeployment,
+  resolveDeployment,
+  type Strategy,
+} from "../components/deployment";
 import { ecsClusterArgsProblems } from "../components/ecsCluster";
 import { type Architecture, type InstanceTypeInfo, instanceTypeInfo } from "../components/instanceTypes";
 import { JSON_API_HEALTH_PATH, jsonApiArgsProblems } from "../components/jsonApi";
@@ -17,7 +25,7 @@ import { loadBalancerArgsProblems } from "../components/loadBalancer";
 import { monitoringArgsProblems } from "../components/monitoring";
 import { networkArgsProblems } from "../components/network";
 import { type ImageSource, registryArgsProblems } from "../components/registry";
-import { planRoutes, type Route } from "../components/routing";
+import { planRoutes, type Route, routeCovers } from "../components/routing";
 import { serviceArgsProblems, taskSize } from "../components/serviceArgs";
 import { type ConfigKey, type KeySpec, SCHEMA } from "./schema";
 import { API_SERVICE, parseServiceBlocks, type ServiceBlock } from "./services";
@@ -67,6 +75,8 @@ export interface ServicePlan {
   route: Route;
   /** For other services: their environment, user, drain time and data access. */
   container?: Pick<ServiceBlock, "environment" | "user" | "stopTimeoutSeconds" | "reads">;
+  /** How its new revisions replace old ones. */
+  deployment: ResolvedDeployment;
 }
 
 /** The stack's validated configuration. */
@@ -87,6 +97,8 @@ export interface StackConfig {
   services: ServicePlan[];
   /** The images `release` names, by service. */
   release: Record<string, string>;
+  /** Whether any service deploys blue-green, canary or linear (the stack then needs a test listener and hook). */
+  managedDeployments: boolean;
 }
 
 /** Thrown when the stack's configuration is invalid; `problems` lists each one, prefixed with the stack. */
@@ -226,7 +238,11 @@ export function parseStackConfig(
     ),
     ...monitoringArgsProblems(v, flatKey),
     ...jsonApiArgsProblems(v, v.albIdleTimeout, flatKey),
+    ...deploymentArgsProblems(v, flatKey),
   );
+  const stackDeployment = resolveDeployment(v);
+  const deploymentOf = (strategy: string): ResolvedDeployment =>
+    strategy ? { ...stackDeployment, deploymentStrategy: strategy as Strategy } : stackDeployment;
   const instance = instanceTypeInfo(v.instanceType);
   const capacity = instance
     ? {
@@ -281,6 +297,7 @@ export function parseStackConfig(
       source: v.image && imageProblems.length === 0 ? { image: v.image } : { build: API_BUILD_FOLDER },
       args: apiArgs,
       route: routes[API_SERVICE],
+      deployment: stackDeployment,
     },
     ...blocks.map(
       (b): ServicePlan => ({
@@ -290,9 +307,23 @@ export function parseStackConfig(
         args: b,
         route: routes[b.name],
         container: b,
+        deployment: deploymentOf(b.deploymentStrategy),
       }),
     ),
   ];
+  // A managed deployment smoke-tests the new revision through its own route: its health path must be on it.
+  for (const s of services) {
+    if (
+      isManaged(s.deployment.deploymentStrategy) &&
+      s.route &&
+      !routeCovers(s.route, s.args.healthCheckPath)
+    ) {
+      const key = s.name === API_SERVICE ? flatKey("apiPaths") : servicesKey(`${s.name}.paths`);
+      problems.push(
+        `${key} does not route ${s.args.healthCheckPath}, the health path the ${s.deployment.deploymentStrategy} deployment's smoke test requests; add it`,
+      );
+    }
+  }
   problems.push(
     ...registryArgsProblems(
       {
@@ -308,12 +339,10 @@ export function parseStackConfig(
 
   // The whole cluster: every service's peak tasks together on maxInstances.
   if (instance) {
-    const demands: ServiceDemand[] = services.map((s) => ({
-      name: s.name,
-      task: taskSize(s.args),
-      peakTasks: s.args.maxTasks + 1,
-      why: `maxTasks ${s.args.maxTasks} + 1 for a rolling deploy`,
-    }));
+    const demands: ServiceDemand[] = services.map((s) => {
+      const peak = peakTasks(s.args.maxTasks, s.deployment.deploymentStrategy);
+      return { name: s.name, task: taskSize(s.args), peakTasks: peak.tasks, why: peak.why };
+    });
     problems.push(
       ...clusterFitProblems(
         { instanceType: v.instanceType, instance, maxInstances: v.maxInstances },
@@ -360,6 +389,7 @@ export function parseStackConfig(
     instance: instance as InstanceTypeInfo,
     services,
     release,
+    managedDeployments: services.some((s) => isManaged(s.deployment.deploymentStrategy)),
   };
 }
 

@@ -5,6 +5,7 @@
  * declares the same keys with the same defaults for the CLI, and a test keeps the two equal.
  */
 import { type ArgSpec, boolean, string } from "../components/args";
+import { DEPLOYMENT_ARGS } from "../components/deployment";
 import { ECS_CLUSTER_ARGS } from "../components/ecsCluster";
 import { JSON_API_ARGS } from "../components/jsonApi";
 import { JSON_BUCKET_ARGS } from "../components/jsonBucket";
@@ -105,6 +106,14 @@ export const SCHEMA = {
     doc: "Host names the load balancer sends to the API; empty means any host.",
     default: [],
   },
+
+  // How new revisions replace old ones (components/deployment.ts), for every service
+  deploymentStrategy: DEPLOYMENT_ARGS.deploymentStrategy,
+  bakeMinutes: DEPLOYMENT_ARGS.bakeMinutes,
+  canaryPercent: DEPLOYMENT_ARGS.canaryPercent,
+  canaryBakeMinutes: DEPLOYMENT_ARGS.canaryBakeMinutes,
+  linearStepPercent: DEPLOYMENT_ARGS.linearStepPercent,
+  linearStepBakeMinutes: DEPLOYMENT_ARGS.linearStepBakeMinutes,
 
   // Load balancer
   albIdleTimeout: LOAD_BALANCER_ARGS.idleTimeout,

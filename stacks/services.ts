@@ -20,6 +20,7 @@
  * below); a problem names the key path, e.g. `ecs-json-api:services.web.cpu = 64 is not allowed`.
  */
 import { type ArgSpec, integer, string, valueProblems } from "../components/args";
+import { STRATEGIES } from "../components/deployment";
 import { DIGEST_REFERENCE, SERVICE_NAME } from "../components/registry";
 import { SERVICE_ARGS } from "../components/serviceArgs";
 
@@ -55,6 +56,11 @@ export const SERVICE_SETTINGS = {
     min: 2,
     max: 120,
   }),
+  deploymentStrategy: string(
+    "How this service's new revisions replace old ones; empty follows the stack's deploymentStrategy.",
+    "",
+    { oneOf: ["", ...Object.keys(STRATEGIES)] },
+  ),
   containerPort: SERVICE_ARGS.containerPort,
   cpu: SERVICE_ARGS.cpu,
   memory: SERVICE_ARGS.memory,
