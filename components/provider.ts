@@ -7,7 +7,7 @@
  * they would reject.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Where a component runs, used only when the caller passes no provider. */
 export interface CommonArgs {
@@ -20,9 +20,9 @@ export interface CommonArgs {
 /** The caller's AWS provider from a component's options, if it passed one. */
 export function callerProvider(opts: pulumi.ComponentResourceOptions | undefined): aws.Provider | undefined {
   if (!opts) return undefined;
-  if (opts.provider && pulumi.ProviderResource.isInstance(opts.provider)) {
-    return opts.provider as aws.Provider;
-  }
+  // A component's `provider` may be another package's (Pulumi files it under that package), so only an AWS
+  // one counts; otherwise look in `providers`.
+  if (aws.Provider.isInstance(opts.provider)) return opts.provider;
   const providers = opts.providers;
   if (Array.isArray(providers)) {
     return providers.find((p) => (p as unknown as { getPackage(): string }).getPackage?.() === "aws") as
