@@ -33,6 +33,7 @@ import {
   string,
   throwIfProblems,
   type ValueOf,
+  valueProblems,
 } from "./args";
 import { logRetentionDays } from "./logRetention";
 import { createPrivateBucket, logServerAccess } from "./privateBucket";
@@ -96,7 +97,7 @@ export const JSON_BUCKET_ARGS = {
 type Given = { [K in keyof typeof JSON_BUCKET_ARGS]?: ValueOf<(typeof JSON_BUCKET_ARGS)[K]> };
 
 export interface JsonBucketArgs extends CommonArgs, Given {
-  /** Folder of JSON documents, absolute or relative to the project root. Defaults to "content". */
+  /** Folder of JSON documents, relative to the project root and inside it. Defaults to "content". */
   contentDir?: string;
   /** Prefix of every object key: empty, or path segments each ending in '/'. Defaults to "documents/". */
   keyPrefix?: string;
@@ -136,7 +137,8 @@ export function jsonBucketProblems(
     );
   }
   let documents: SeedDocument[] = [];
-  if (values.contentDir !== "") {
+  // Only a folder the rule accepts is read: an absolute or `..` path is refused, not scanned for more problems.
+  if (valueProblems("contentDir", JSON_BUCKET_ARGS.contentDir, values.contentDir).length === 0) {
     const validLimit = Number.isInteger(values.maxDocumentBytes) && values.maxDocumentBytes >= 1;
     const scan = scanContentFolder(
       path.resolve(PROJECT_ROOT, values.contentDir),
