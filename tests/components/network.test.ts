@@ -325,8 +325,9 @@ describe("components/network", () => {
   describe("flow log policies", () => {
     it("trusts only VPC Flow Logs, and only for flow logs of this account in this region and partition", () => {
       const trust = flowLogsTrustPolicy("aws-cn", "cn-north-1", "210987654321");
-      assert.equal(trust.Statement.length, 1);
-      const [statement] = trust.Statement as any[];
+      const statements = trust.Statement as any[];
+      assert.equal(statements.length, 1);
+      const [statement] = statements;
       assert.equal(statement.Effect, "Allow");
       assert.deepEqual(statement.Principal, { Service: "vpc-flow-logs.amazonaws.com" });
       assert.equal(statement.Action, "sts:AssumeRole");

@@ -106,7 +106,7 @@ describe("components/privateBucket", () => {
     });
 
     it("holds only the Deny when given no statements", () => {
-      assert.equal(privateBucketPolicy(ARN).Statement.length, 1);
+      assert.equal((privateBucketPolicy(ARN).Statement as any[]).length, 1);
     });
 
     it("appends the bucket's own statements after the Deny, unchanged and in order", () => {

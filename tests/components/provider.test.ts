@@ -142,7 +142,7 @@ describe("components/provider", () => {
         () => {
           pulumi.runtime.registerStackTransformation(({ type, name, opts }) => {
             if (!type.startsWith("aws:") && !type.startsWith("pulumi:")) {
-              const given = opts.providers;
+              const given = (opts as pulumi.ComponentResourceOptions).providers;
               const list = Array.isArray(given) ? given : Object.values(given ?? {});
               componentProviders.set(
                 `${type} ${name}`,
