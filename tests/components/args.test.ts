@@ -38,21 +38,11 @@ const EVEN = integer("An even count.", 2, {
 
 describe("components/args", () => {
   describe("declaring an argument", () => {
-    it("keeps the default, the doc and the rule together in one spec", () => {
-      assert.deepEqual(
-        {
-          type: PERCENT.type,
-          default: PERCENT.default,
-          doc: PERCENT.doc,
-          min: PERCENT.min,
-          max: PERCENT.max,
-        },
-        { type: "integer", default: 100, doc: "A percentage.", min: 1, max: 100 },
-      );
-      assert.equal(FLAG.type, "boolean");
-      assert.equal(FLAG.default, false);
-      assert.equal(MODE.type, "string");
-      assert.deepEqual(MODE.oneOf, ["a", "b"]);
+    it("holds the default to the argument's own rule, so a default that breaks it is reported", () => {
+      const specs = { retries: integer("Retries.", 0, { min: 1, max: 5 }) };
+      assert.deepEqual(checkArgs(specs, {}).problems, [
+        "retries = 0 is not allowed; expected a whole number from 1 to 5",
+      ]);
     });
   });
 

@@ -231,6 +231,7 @@ describe("components/jsonBucket", () => {
 
     it("resolves a relative content folder against the project root, wherever the program runs", () => {
       const cwd = process.cwd();
+      fs.mkdirSync(TMP, { recursive: true });
       try {
         process.chdir(TMP);
         const { documents } = jsonBucketProblems("docs", { contentDir: "content" });
