@@ -34,6 +34,7 @@ import {
   string,
   throwIfProblems,
   type ValueOf,
+  valueProblems,
 } from "./args";
 import { logRetentionDays } from "./logRetention";
 import { createPrivateBucket, logServerAccess } from "./privateBucket";
@@ -50,6 +51,9 @@ export const S3_LOG_DELIVERY_PRINCIPAL = "logging.s3.amazonaws.com";
 
 /** A bucket-name prefix Pulumi's auto-naming can extend (`<name>-bucket-<7 chars>` stays within 63). */
 const BUCKET_NAME_PREFIX = /^[a-z0-9][a-z0-9-]{0,47}$/;
+
+/** The access-log bucket's logical name; auto-named `<it>-<7 chars>`, so it must leave 8 of S3's 63. */
+const accessLogBucketName = (name: string) => `${name}-access-logs`;
 
 /** JsonBucket's arguments: each one's default, documentation and rule. */
 export const JSON_BUCKET_ARGS = {
@@ -97,7 +101,7 @@ export const JSON_BUCKET_ARGS = {
 type Given = { [K in keyof typeof JSON_BUCKET_ARGS]?: ValueOf<(typeof JSON_BUCKET_ARGS)[K]> };
 
 export interface JsonBucketArgs extends CommonArgs, Given {
-  /** Folder of JSON documents, absolute or relative to the project root. Defaults to "content". */
+  /** Folder of JSON documents, relative to the project root and inside it. Defaults to "content". */
   contentDir?: string;
   /** Prefix of every object key: empty, or path segments each ending in '/'. Defaults to "documents/". */
   keyPrefix?: string;
@@ -135,9 +139,15 @@ export function jsonBucketProblems(
     problems.push(
       `name "${name}" cannot start a bucket name; use lower-case letters, digits and '-', starting with a letter or digit, at most 48 characters`,
     );
+  } else if (values.accessLogs === true && accessLogBucketName(name).length + 8 > 63) {
+    const longest = 63 - 8 - (accessLogBucketName(name).length - name.length);
+    problems.push(
+      `name "${name}" is ${name.length} characters; with ${label("accessLogs")} the log bucket's name "${accessLogBucketName(name)}-" plus 7 random characters would exceed S3's 63; use at most ${longest}`,
+    );
   }
   let documents: SeedDocument[] = [];
-  if (values.contentDir !== "") {
+  // Only a folder the rule accepts is read: an absolute or `..` path is refused, not scanned for more problems.
+  if (valueProblems("contentDir", JSON_BUCKET_ARGS.contentDir, values.contentDir).length === 0) {
     const validLimit = Number.isInteger(values.maxDocumentBytes) && values.maxDocumentBytes >= 1;
     const scan = scanContentFolder(
       path.resolve(PROJECT_ROOT, values.contentDir),
@@ -292,8 +302,8 @@ export class JsonBucket extends pulumi.ComponentResource implements DocumentStor
       // Server access logs need SSE-S3 on the target bucket (S3 user guide, "Enabling Amazon S3 server access
       // logging": SSE-KMS target buckets are not supported), and a log bucket does not log itself.
       const logs = createPrivateBucket(
-        `${name}-access-logs`,
-        `${name}-access-logs`,
+        accessLogBucketName(name),
+        accessLogBucketName(name),
         {
           expirationDays: r.logRetentionDays,
           noncurrentVersionDays: 1,

@@ -1,13 +1,13 @@
 /**
  * Which AWS provider a component's children use. A caller's provider wins (`opts.provider`, or `aws` in
- * `opts.providers`), so a caller can place a component in another account or region and owns its tags. Only
- * when none is given does the component create one, from the region and tags in its arguments, adding
- * `component: <its class>` to the default tags: every taggable child then carries the stack's tags and the
- * name of the component that owns it, and non-taggable resources (rules, attachments) are not handed tags
- * they would reject.
+ * `opts.providers`, or one an ancestor component was given), so a caller can place a component in another
+ * account or region and owns its tags. Only when none is given does the component create one, from the region
+ * and tags in its arguments, adding `component: <its class>` to the default tags: every taggable child then
+ * carries the stack's tags and the name of the component that owns it, and non-taggable resources (rules,
+ * attachments) are not handed tags they would reject.
  */
 import * as aws from "@pulumi/aws";
-import * as pulumi from "@pulumi/pulumi";
+import type * as pulumi from "@pulumi/pulumi";
 
 /** Where a component runs, used only when the caller passes no provider. */
 export interface CommonArgs {
@@ -20,9 +20,9 @@ export interface CommonArgs {
 /** The caller's AWS provider from a component's options, if it passed one. */
 export function callerProvider(opts: pulumi.ComponentResourceOptions | undefined): aws.Provider | undefined {
   if (!opts) return undefined;
-  if (opts.provider && pulumi.ProviderResource.isInstance(opts.provider)) {
-    return opts.provider as aws.Provider;
-  }
+  // A component's `provider` may be another package's (Pulumi files it under that package), so only an AWS
+  // one counts; otherwise look in `providers`.
+  if (aws.Provider.isInstance(opts.provider)) return opts.provider;
   const providers = opts.providers;
   if (Array.isArray(providers)) {
     return providers.find((p) => (p as unknown as { getPackage(): string }).getPackage?.() === "aws") as
@@ -33,8 +33,8 @@ export function callerProvider(opts: pulumi.ComponentResourceOptions | undefined
 }
 
 /**
- * The provider for `parent`'s children: the caller's, or a new one named `<name>-aws` with the region and the
- * tags of `common` plus `component: <componentTag>`.
+ * The provider for `parent`'s children: the caller's (in `opts`, or inherited from `parent`'s ancestors), or a
+ * new one named `<name>-aws` with the region and the tags of `common` plus `component: <componentTag>`.
  */
 export function componentProvider(
   parent: pulumi.ComponentResource,
@@ -43,7 +43,9 @@ export function componentProvider(
   common: CommonArgs,
   opts?: pulumi.ComponentResourceOptions,
 ): aws.Provider {
-  const given = callerProvider(opts);
+  // Pulumi hands a component's children the providers of its ancestors too: a component inside a caller's
+  // component that was given an AWS provider uses it, like any aws resource there would.
+  const given = callerProvider(opts) ?? (parent.getProvider("aws::") as aws.Provider | undefined);
   if (given) return given;
   return new aws.Provider(
     `${name}-aws`,
