@@ -96,21 +96,30 @@ export function planRoutes(
       if (dup !== undefined) problems.push(`${label(name, setting)} lists "${dup}" twice`);
     }
   }
-  // Two services claim the same requests when they share a host set (or both have none) and a path pattern.
+  // Two services claim the same requests when they share a host (or both name none) and a path pattern; the
+  // later rule would never see those requests. One problem per pair of services and path, naming the hosts.
   const claims = new Map<string, string>();
+  const overlaps = new Map<string, { first: string; second: string; path: string; hosts: string[] }>();
   for (const { name, spec } of specs) {
-    const hosts = [...spec.hosts].sort().join(",") || "*";
     for (const path of spec.paths.length > 0 ? spec.paths : ["/*"]) {
-      const key = `${hosts} ${path}`;
-      const other = claims.get(key);
-      if (other !== undefined) {
-        problems.push(
-          `${label(other, "paths")} and ${label(name, "paths")} both route ${path}${hosts === "*" ? "" : ` on ${hosts}`}; give each service its own paths or hosts`,
-        );
-      } else {
-        claims.set(key, name);
+      for (const host of spec.hosts.length > 0 ? [...new Set(spec.hosts)] : ["*"]) {
+        const key = `${host} ${path}`;
+        const other = claims.get(key);
+        if (other === undefined) claims.set(key, name);
+        else if (other !== name) {
+          const pair = `${other} ${name} ${path}`;
+          const overlap = overlaps.get(pair) ?? { first: other, second: name, path, hosts: [] };
+          overlap.hosts.push(host);
+          overlaps.set(pair, overlap);
+        }
       }
     }
+  }
+  for (const { first, second, path, hosts } of overlaps.values()) {
+    const on = hosts.includes("*") ? "" : ` on ${hosts.sort().join(",")}`;
+    problems.push(
+      `${label(first, "paths")} and ${label(second, "paths")} both route ${path}${on}; give each service its own paths or hosts`,
+    );
   }
   const ordered = [...specs].sort((a, b) => {
     const [sa, sb] = [specificity(a.spec), specificity(b.spec)];
