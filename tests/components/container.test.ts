@@ -88,12 +88,14 @@ describe("containerDefinitions", () => {
   it("times the container health check within what ECS accepts", () => {
     const { healthCheck: h } = container({ healthCheckCommand: ["CMD", "true"] });
     // ECS API reference, HealthCheck: interval 5-300 s, timeout 2-120 s, retries 1-10, startPeriod 0-300 s.
-    assert.ok(h?.interval !== undefined && h.interval >= 5 && h.interval <= 300);
-    assert.ok(h.timeout !== undefined && h.timeout >= 2 && h.timeout <= 120);
-    assert.ok(h.retries !== undefined && h.retries >= 1 && h.retries <= 10);
-    assert.ok(h.startPeriod !== undefined && h.startPeriod >= 0 && h.startPeriod <= 300);
+    const within = (value: unknown, min: number, max: number) =>
+      typeof value === "number" && Number.isInteger(value) && value >= min && value <= max;
+    assert.ok(within(h?.interval, 5, 300));
+    assert.ok(within(h?.timeout, 2, 120));
+    assert.ok(within(h?.retries, 1, 10));
+    assert.ok(within(h?.startPeriod, 0, 300));
     // A check that outlasts its interval would overlap the next one.
-    assert.ok(h.timeout < h.interval);
+    assert.ok(Number(h?.timeout) < Number(h?.interval));
   });
 
   it("copies the health check command, so the caller's array is not shared", () => {
