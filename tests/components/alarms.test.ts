@@ -29,13 +29,18 @@ const service = serviceAlarmSpecs(SERVICE, THRESHOLDS);
 const loadBalancer = loadBalancerAlarmSpecs(SERVICE.albArnSuffix);
 const ALL: [string, AlarmSpec][] = [...Object.entries(loadBalancer), ...Object.entries(service)];
 
+/** A metric-math query as the alarms write it: plain values, no Outputs. */
+interface Query {
+  id: string;
+  expression?: string;
+  returnData?: boolean;
+  metric?: { metricName: string; period: number; dimensions: Record<string, unknown> };
+}
+const queriesOf = (spec: AlarmSpec) => (spec.metricQueries ?? []) as unknown as Query[];
+
 /** The period of an alarm, or of each metric of a metric-math alarm. */
 function periodsOf(spec: AlarmSpec): number[] {
-  if (spec.metricQueries) {
-    return (spec.metricQueries as aws.types.input.cloudwatch.MetricAlarmMetricQuery[]).flatMap((q) =>
-      q.metric ? [Number(q.metric.period)] : [],
-    );
-  }
+  if (spec.metricQueries) return queriesOf(spec).flatMap((q) => (q.metric ? [Number(q.metric.period)] : []));
   return [Number(spec.period)];
 }
 
@@ -78,7 +83,7 @@ describe("alarm definitions", () => {
     for (const [key, spec] of Object.entries(service)) {
       if (spec.namespace) assert.deepEqual(spec.dimensions, byNamespace[String(spec.namespace)], key);
     }
-    for (const query of service["tasks-pending"].metricQueries as any[]) {
+    for (const query of queriesOf(service["tasks-pending"])) {
       if (query.metric) assert.deepEqual(query.metric.dimensions, byNamespace["AWS/ECS"]);
     }
     assert.deepEqual(loadBalancer["alb-5xx"].dimensions, { LoadBalancer: SERVICE.albArnSuffix });
@@ -130,7 +135,7 @@ describe("alarm definitions", () => {
 
   describe("the task shortfall alarm", () => {
     const alarm = service["tasks-pending"];
-    const queries = alarm.metricQueries as aws.types.input.cloudwatch.MetricAlarmMetricQuery[];
+    const queries = queriesOf(alarm);
 
     it("fires when fewer tasks run than desired, by as little as one", () => {
       const returned = queries.filter((q) => q.returnData);
