@@ -312,6 +312,27 @@ describe("planRoutes", () => {
       );
     });
 
+    /**
+     * A request for `route` that no other generated route claims: wildcards filled with 'Z', which no generated
+     * literal holds ('*' with two, so a '?' of the same prefix cannot take it), any host for no hosts.
+     */
+    const requestFor = (route: Route) => ({
+      host: route.hosts.length > 0 ? route.hosts[0].replace("*", "zz") : "nobody.invalid",
+      path: (route.paths[0] ?? "/*").replace(/\*$/, "ZZ").replace(/\?$/, "Z"),
+    });
+
+    it("lets every service receive requests: no rule is shadowed by the ones before it", () => {
+      fc.assert(
+        fc.property(servicesArb, (services) => {
+          const routes = plan(services);
+          for (const [name, route] of Object.entries(routes)) {
+            const { host, path } = requestFor(route);
+            assert.equal(serviceFor(routes, host, path), name, `${host}${path}`);
+          }
+        }),
+      );
+    });
+
     it("is independent of the order the services are given in", () => {
       fc.assert(
         fc.property(
