@@ -39,11 +39,19 @@ export const MAX_CONDITION_VALUES = 5;
 
 /** The characters of a pattern before its first wildcard: the longer, the more specific. */
 const literalPrefix = (pattern: string) => pattern.split(/[*?]/)[0].length;
+/** 1 for a pattern without `*`, which matches a bounded set of values: more specific than `*` with its prefix. */
+const bounded = (pattern: string) => (pattern.includes("*") ? 0 : 1);
 
-/** How specific a route is: hosts before none, then the longest literal path prefix; catch-all last. */
-function specificity(spec: Required<RouteSpec>): [number, number] {
+/**
+ * How specific a route is, compared element by element: hosts before none, then the longest literal path prefix,
+ * then a path without `*` before one with it (`/` before the catch-all `/*`), then literal hosts before
+ * wildcard ones (`shop.example.com` before `*.example.com`). The catch-all, `/*` on any host, is last.
+ */
+function specificity(spec: Required<RouteSpec>): number[] {
   const paths = spec.paths.length > 0 ? spec.paths : ["/*"];
-  return [spec.hosts.length > 0 ? 1 : 0, Math.max(...paths.map(literalPrefix))];
+  const best = Math.max(...paths.map((p) => literalPrefix(p) * 2 + bounded(p)));
+  const literalHosts = spec.hosts.length > 0 && spec.hosts.every((h) => !/[*?]/.test(h)) ? 1 : 0;
+  return [spec.hosts.length > 0 ? 1 : 0, best, literalHosts];
 }
 
 /**
@@ -88,26 +96,34 @@ export function planRoutes(
       if (dup !== undefined) problems.push(`${label(name, setting)} lists "${dup}" twice`);
     }
   }
-  // Two services claim the same requests when they share a host set (or both have none) and a path pattern.
+  // Two services claim the same requests when they share a host (or both name none) and a path pattern; the
+  // later rule would never see those requests. One problem per pair of services and path, naming the hosts.
   const claims = new Map<string, string>();
+  const overlaps = new Map<string, { first: string; second: string; path: string; hosts: string[] }>();
   for (const { name, spec } of specs) {
-    const hosts = [...spec.hosts].sort().join(",") || "*";
     for (const path of spec.paths.length > 0 ? spec.paths : ["/*"]) {
-      const key = `${hosts} ${path}`;
-      const other = claims.get(key);
-      if (other !== undefined) {
-        problems.push(
-          `${label(other, "paths")} and ${label(name, "paths")} both route ${path}${hosts === "*" ? "" : ` on ${hosts}`}; give each service its own paths or hosts`,
-        );
-      } else {
-        claims.set(key, name);
+      for (const host of spec.hosts.length > 0 ? [...new Set(spec.hosts)] : ["*"]) {
+        const key = `${host} ${path}`;
+        const other = claims.get(key);
+        if (other === undefined) claims.set(key, name);
+        else if (other !== name) {
+          const pair = `${other} ${name} ${path}`;
+          const overlap = overlaps.get(pair) ?? { first: other, second: name, path, hosts: [] };
+          overlap.hosts.push(host);
+          overlaps.set(pair, overlap);
+        }
       }
     }
   }
+  for (const { first, second, path, hosts } of overlaps.values()) {
+    const on = hosts.includes("*") ? "" : ` on ${hosts.sort().join(",")}`;
+    problems.push(
+      `${label(first, "paths")} and ${label(second, "paths")} both route ${path}${on}; give each service its own paths or hosts`,
+    );
+  }
   const ordered = [...specs].sort((a, b) => {
-    const [ha, pa] = specificity(a.spec);
-    const [hb, pb] = specificity(b.spec);
-    return hb - ha || pb - pa || a.name.localeCompare(b.name);
+    const [sa, sb] = [specificity(a.spec), specificity(b.spec)];
+    return sb.reduce((diff, v, i) => diff || v - sa[i], 0) || a.name.localeCompare(b.name);
   });
   const routes: Record<string, Route> = {};
   ordered.forEach(({ name, spec }, i) => {

@@ -13,6 +13,7 @@ import {
   string,
   throwIfProblems,
   type ValueOf,
+  valueProblems,
 } from "./args";
 import { instanceFit, type TaskSize, taskFitProblem } from "./capacity";
 import type { ContainerSpec } from "./container";
@@ -173,23 +174,26 @@ export function serviceArgsProblems(
   label: Label = argName,
 ): string[] {
   const { values: v, problems } = checkArgs(SERVICE_ARGS, args, label);
-  if (problems.length > 0) return problems;
-  if (v.minTasks > v.maxTasks)
+  // A rule between arguments is checked when its arguments are valid on their own, so one wrong value neither
+  // hides the other problems nor adds noise of its own.
+  const valid = (...names: (keyof typeof SERVICE_ARGS)[]) =>
+    names.every((n) => valueProblems(n, SERVICE_ARGS[n], v[n]).length === 0);
+  if (valid("minTasks", "maxTasks") && v.minTasks > v.maxTasks)
     problems.push(`${label("maxTasks")} = ${v.maxTasks} is below ${label("minTasks")} = ${v.minTasks}`);
-  if (v.desiredTasks < v.minTasks)
+  if (valid("desiredTasks", "minTasks") && v.desiredTasks < v.minTasks)
     problems.push(
       `${label("desiredTasks")} = ${v.desiredTasks} is below ${label("minTasks")} = ${v.minTasks}`,
     );
-  if (v.desiredTasks > v.maxTasks)
+  if (valid("desiredTasks", "maxTasks") && v.desiredTasks > v.maxTasks)
     problems.push(
       `${label("desiredTasks")} = ${v.desiredTasks} is above ${label("maxTasks")} = ${v.maxTasks}`,
     );
-  if (v.memoryReservation > v.memory) {
+  if (valid("memory", "memoryReservation") && v.memoryReservation > v.memory) {
     problems.push(
       `${label("memoryReservation")} = ${v.memoryReservation} is above ${label("memory")} = ${v.memory}; the soft limit must not exceed the hard limit`,
     );
   }
-  if (cluster) {
+  if (cluster && valid("cpu", "memory", "memoryReservation")) {
     const unfit = taskFitProblem(cluster.capacity.instanceType, cluster.capacity.instance, taskSize(v));
     if (unfit) problems.push(`${label("cpu")}/${label("memoryReservation")}: ${unfit}`);
   }

@@ -1,0 +1,524 @@
+/**
+ * LoadBalancedService under mocks: one service on a cluster and a shared load balancer, both given as typed
+ * references (a listener and the resources a service waits for stand in for the LoadBalancer).
+ */
+import * as assert from "node:assert/strict";
+import * as aws from "@pulumi/aws";
+import * as pulumi from "@pulumi/pulumi";
+import { ArgumentError } from "../../components/args";
+import type { EcsClusterRef } from "../../components/ecsCluster";
+import { INSTANCE_TYPES } from "../../components/instanceTypes";
+import { LoadBalancedService, STEADY_STATE_TIMEOUT } from "../../components/loadBalancedService";
+import type { LoadBalancerRef } from "../../components/loadBalancer";
+import type { LoadBalancedServiceArgs } from "../../components/serviceArgs";
+import { ACCOUNT_ID, type Evaluation, type RecordedResource, runUnderMocks } from "../../lib/harness";
+import { checkStack } from "../../lib/policy";
+
+const IMAGE = `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${"a".repeat(64)}`;
+const TOPIC = `arn:aws:sns:eu-west-1:${ACCOUNT_ID}:alarms`;
+const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
+const TAGS = { project: "ecs-json-api", stack: "test" };
+const READ_POLICY: aws.iam.PolicyDocument = {
+  Version: "2012-10-17",
+  Statement: [{ Effect: "Allow", Action: "s3:GetObject", Resource: "arn:aws:s3:::docs/documents/*" }],
+};
+const ALB_ARN_SUFFIX = "app/shared-alb/0123456789abcdef";
+
+const CLUSTER: EcsClusterRef = {
+  clusterArn: `arn:aws:ecs:eu-west-1:${ACCOUNT_ID}:cluster/apps`,
+  clusterName: "apps",
+  capacityProviderName: "apps-capacity",
+  instanceSecurityGroupId: "sg-instances",
+  autoScalingGroupName: "apps-asg",
+  architecture: "x86_64",
+  capacity: {
+    instanceType: "t3.medium",
+    instance: INSTANCE_TYPES["t3.medium"],
+    minInstances: 1,
+    maxInstances: 3,
+  },
+};
+
+/** What the shared load balancer hands a service: its production listener and what to wait for. */
+function sharedLoadBalancer(): LoadBalancerRef {
+  const opts = { provider: new aws.Provider("shared", { region: "eu-west-1", defaultTags: { tags: TAGS } }) };
+  const listener = new aws.lb.Listener(
+    "shared-http",
+    {
+      loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT_ID}:loadbalancer/${ALB_ARN_SUFFIX}`,
+      port: 80,
+      protocol: "HTTP",
+      defaultActions: [
+        { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } },
+      ],
+    },
+    opts,
+  );
+  const path = new aws.vpc.SecurityGroupIngressRule(
+    "shared-instances-in-from-alb",
+    {
+      securityGroupId: "sg-instances",
+      referencedSecurityGroupId: "sg-alb",
+      ipProtocol: "tcp",
+      fromPort: 32768,
+      toPort: 65535,
+      description: "From the ALB",
+    },
+    opts,
+  );
+  return { vpcId: "vpc-1", listener, arnSuffix: ALB_ARN_SUFFIX, idleTimeout: 60, ready: [listener, path] };
+}
+
+type ServiceOptions = Partial<Omit<LoadBalancedServiceArgs, "cluster" | "loadBalancer">>;
+
+/** The arguments of a service named `web` on the shared load balancer. */
+function serviceArgs(loadBalancer: LoadBalancerRef, args: ServiceOptions): LoadBalancedServiceArgs {
+  return {
+    region: "eu-west-1",
+    tags: TAGS,
+    cluster: CLUSTER,
+    loadBalancer,
+    route: { paths: ["/web/*"], hosts: [], priority: 110 },
+    image: IMAGE,
+    alarmTopicArn: TOPIC,
+    permissionsBoundary: BOUNDARY,
+    ...args,
+  };
+}
+
+interface Run {
+  evaluation: Evaluation;
+  /** Options the service's resources were registered with, by logical name. */
+  options: Map<string, pulumi.CustomResourceOptions>;
+}
+
+const nameOf = (r: unknown) => (r as { __name: string }).__name;
+
+/** Evaluates one service `web` with `args`, outputting what it exposes. */
+async function evaluate(args: ServiceOptions = {}): Promise<Run> {
+  const options = new Map<string, pulumi.CustomResourceOptions>();
+  const evaluation = await runUnderMocks(() => {
+    pulumi.runtime.registerStackTransformation(({ name, opts }) => {
+      options.set(name, opts);
+      return undefined;
+    });
+    const s = new LoadBalancedService("web", serviceArgs(sharedLoadBalancer(), args));
+    return {
+      targetGroup: nameOf(s.targetGroup),
+      listenerRule: nameOf(s.listenerRule),
+      taskDefinition: nameOf(s.taskDefinition),
+      service: nameOf(s.service),
+      logGroup: nameOf(s.logGroup),
+      taskRole: s.taskRole ? nameOf(s.taskRole) : null,
+      executionRole: nameOf(s.executionRole),
+      alarms: s.alarms.map(nameOf),
+      serviceName: s.serviceName,
+      targetGroupArnSuffix: s.targetGroupArnSuffix,
+      logGroupName: s.logGroupName,
+      tasksPerInstance: s.tasksPerInstance,
+      healthCheckPath: s.healthCheckPath,
+    };
+  });
+  return { evaluation, options };
+}
+
+/** The task's one container definition. */
+function containerOf(e: Evaluation): Record<string, any> {
+  const containers = JSON.parse(e.one("aws:ecs/taskDefinition:TaskDefinition").inputs.containerDefinitions);
+  assert.equal(containers.length, 1);
+  return containers[0];
+}
+
+/** "20m" as seconds. */
+function seconds(duration: string): number {
+  const m = /^(\d+)([smh])$/.exec(duration);
+  assert.ok(m, duration);
+  return Number(m[1]) * { s: 1, m: 60, h: 3600 }[m[2] as "s" | "m" | "h"];
+}
+
+describe("LoadBalancedService", () => {
+  let plain: Run;
+  let api: Run;
+  before(async () => {
+    plain = await evaluate({ containerName: undefined });
+    api = await evaluate({
+      containerName: "api",
+      containerPort: 3000,
+      cpu: 512,
+      memory: 1024,
+      memoryReservation: 512,
+      desiredTasks: 3,
+      minTasks: 2,
+      maxTasks: 5,
+      cpuTargetPercent: 55,
+      memoryTargetPercent: 70,
+      requestsPerTarget: 800,
+      healthCheckPath: "/health/live",
+      deregistrationDelaySeconds: 20,
+      logRetentionDays: 30,
+      taskPolicy: READ_POLICY,
+      container: { environment: { BUCKET_NAME: "docs" }, user: "1000:1000", stopTimeoutSeconds: 45 },
+      alarms: { errorsPerMinute: 9, memoryOfHardLimitPercent: 80 },
+      route: { paths: ["/api/*"], hosts: ["api.example.com"], priority: 100 },
+    });
+  });
+
+  describe("target group", () => {
+    const tg = (run: Run) => run.evaluation.one("aws:lb/targetGroup:TargetGroup").inputs;
+
+    it("registers instances over HTTP in the load balancer's VPC, on the port ECS reports for each task", () => {
+      const { vpcId, targetType, protocol, healthCheck } = tg(plain);
+      assert.deepEqual([vpcId, targetType, protocol], ["vpc-1", "instance", "HTTP"]);
+      assert.equal(healthCheck.port, "traffic-port");
+    });
+
+    it("checks the service's health path for a 200", () => {
+      assert.deepEqual([tg(plain).healthCheck.path, tg(plain).healthCheck.matcher], ["/healthz", "200"]);
+      assert.equal(tg(api).healthCheck.path, "/health/live");
+      assert.equal(tg(plain).healthCheck.enabled, true);
+    });
+
+    it("times its checks within what ELB accepts", () => {
+      // ELB CreateTargetGroup: interval 5-300 s, timeout 2-120 s and below the interval, thresholds 2-10.
+      const h = tg(plain).healthCheck;
+      assert.ok(h.interval >= 5 && h.interval <= 300);
+      assert.ok(h.timeout >= 2 && h.timeout < h.interval);
+      for (const t of [h.healthyThreshold, h.unhealthyThreshold]) assert.ok(t >= 2 && t <= 10);
+    });
+
+    it("puts a new task in service before ECS stops ignoring its failed checks", () => {
+      const h = tg(plain).healthCheck;
+      const grace = plain.evaluation.one("aws:ecs/service:Service").inputs.healthCheckGracePeriodSeconds;
+      assert.ok(
+        h.healthyThreshold * h.interval < grace,
+        `${h.healthyThreshold} x ${h.interval} s vs ${grace} s`,
+      );
+    });
+
+    it("takes a broken task out of service within half a minute", () => {
+      const h = tg(plain).healthCheck;
+      assert.ok(h.unhealthyThreshold * h.interval <= 30);
+    });
+
+    it("lets a broken deploy fail and roll back before `pulumi up` stops waiting for it", () => {
+      // The circuit breaker rolls back after at least 3 failed tasks; each one fails after the grace period and
+      // the failing checks, then drains. Even one after the other, they must fit in the steady-state wait.
+      const h = tg(plain).healthCheck;
+      const svc = plain.evaluation.one("aws:ecs/service:Service").inputs;
+      const perTask =
+        svc.healthCheckGracePeriodSeconds + h.unhealthyThreshold * h.interval + tg(plain).deregistrationDelay;
+      const wait = seconds(plain.options.get("web-service")?.customTimeouts?.update ?? "0s");
+      assert.ok(3 * perTask < wait, `3 x ${perTask} s vs ${wait} s`);
+    });
+
+    it("drains a stopping task for the deregistration delay", () => {
+      assert.equal(tg(plain).deregistrationDelay, 15);
+      assert.equal(tg(api).deregistrationDelay, 20);
+    });
+  });
+
+  describe("listener rule", () => {
+    it("sends the route's requests on the shared production listener to the target group, at the route's priority", () => {
+      const { evaluation: e } = api;
+      const rule = e.one("aws:lb/listenerRule:ListenerRule").inputs;
+      assert.equal(rule.listenerArn, e.named("shared-http").state.arn);
+      assert.equal(rule.priority, 100);
+      assert.deepEqual(rule.actions, [
+        { type: "forward", targetGroupArn: e.one("aws:lb/targetGroup:TargetGroup").state.arn },
+      ]);
+      assert.deepEqual(rule.conditions, [
+        { hostHeader: { values: ["api.example.com"] } },
+        { pathPattern: { values: ["/api/*"] } },
+      ]);
+    });
+  });
+
+  describe("task definition", () => {
+    it("runs on EC2 with bridge networking, placed by the container's reservation (no task-level size)", () => {
+      const def = plain.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+      assert.deepEqual([def.requiresCompatibilities, def.networkMode], [["EC2"], "bridge"]);
+      assert.equal(def.cpu, undefined);
+      assert.equal(def.memory, undefined);
+    });
+
+    it("has a family unique to the project, stack and service, in the characters ECS accepts", () => {
+      const { family } = plain.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+      assert.equal(family, "ecs-json-api-test-web");
+      // ECS RegisterTaskDefinition family: up to 255 letters, digits, hyphens and underscores.
+      assert.match(family, /^[A-Za-z0-9_-]{1,255}$/);
+    });
+
+    it("runs the image on a dynamic host port with the service's sizes", () => {
+      const c = containerOf(api.evaluation);
+      assert.equal(c.image, IMAGE);
+      assert.deepEqual(c.portMappings, [{ containerPort: 3000, hostPort: 0, protocol: "tcp" }]);
+      assert.deepEqual([c.cpu, c.memory, c.memoryReservation], [512, 1024, 512]);
+    });
+
+    it("runs what the caller says the image needs: environment, user, stop timeout", () => {
+      const c = containerOf(api.evaluation);
+      assert.deepEqual(c.environment, [{ name: "BUCKET_NAME", value: "docs" }]);
+      assert.equal(c.user, "1000:1000");
+      assert.equal(c.stopTimeout, 45);
+    });
+
+    it("names the container `app` unless told otherwise, and logs to its own group in the provider's region", () => {
+      const c = containerOf(plain.evaluation);
+      assert.equal(c.name, "app");
+      const group = plain.evaluation.one("aws:cloudwatch/logGroup:LogGroup");
+      assert.equal(c.logConfiguration.options["awslogs-group"], group.state.name);
+      assert.equal(c.logConfiguration.options["awslogs-region"], "eu-west-1");
+      assert.equal(c.logConfiguration.options["awslogs-stream-prefix"], "app");
+      assert.equal(containerOf(api.evaluation).name, "api");
+    });
+
+    it("keeps the container's logs for the given retention", () => {
+      assert.equal(plain.evaluation.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 7);
+      assert.equal(api.evaluation.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 30);
+    });
+
+    it("runs with the execution role, and a task role only for a service given a task policy", () => {
+      for (const run of [plain, api]) {
+        const def = run.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").inputs;
+        assert.equal(def.executionRoleArn, run.evaluation.named("web-execution-role").state.arn);
+      }
+      assert.equal(
+        plain.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").inputs.taskRoleArn,
+        undefined,
+      );
+      assert.equal(
+        api.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").inputs.taskRoleArn,
+        api.evaluation.named("web-task-role").state.arn,
+      );
+    });
+
+    it("gives both roles the permissions boundary", () => {
+      for (const role of api.evaluation.resourcesOfType("aws:iam/role:Role")) {
+        assert.equal(role.inputs.permissionsBoundary, BOUNDARY, role.name);
+      }
+    });
+  });
+
+  describe("ECS service", () => {
+    const svc = (run: Run) => run.evaluation.one("aws:ecs/service:Service");
+
+    it("runs the task definition on the cluster, placed only through the cluster's capacity provider", () => {
+      const { inputs } = svc(plain);
+      assert.equal(inputs.cluster, CLUSTER.clusterArn);
+      assert.equal(
+        inputs.taskDefinition,
+        plain.evaluation.one("aws:ecs/taskDefinition:TaskDefinition").state.arn,
+      );
+      assert.equal(inputs.launchType, undefined, "a launch type would conflict with the capacity provider");
+      assert.deepEqual(inputs.capacityProviderStrategies, [
+        { capacityProvider: "apps-capacity", weight: 1, base: 0 },
+      ]);
+    });
+
+    it("starts with the desired count", () => {
+      assert.equal(svc(plain).inputs.desiredCount, 2);
+      assert.equal(svc(api).inputs.desiredCount, 3);
+    });
+
+    it("registers the container's port with the target group", () => {
+      const { evaluation: e } = api;
+      assert.deepEqual(svc(api).inputs.loadBalancers, [
+        {
+          targetGroupArn: e.one("aws:lb/targetGroup:TargetGroup").state.arn,
+          containerName: "api",
+          containerPort: 3000,
+        },
+      ]);
+    });
+
+    it("rolls back a failing deploy, and never drops below the desired count during one", () => {
+      const { inputs } = svc(plain);
+      assert.deepEqual(inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+      assert.equal(inputs.deploymentMinimumHealthyPercent, 100);
+      assert.ok(inputs.deploymentMaximumPercent > 100);
+    });
+
+    it("spreads tasks across Availability Zones first, then packs instances by memory", () => {
+      assert.deepEqual(svc(plain).inputs.orderedPlacementStrategies, [
+        { type: "spread", field: "attribute:ecs.availability-zone" },
+        { type: "binpack", field: "memory" },
+      ]);
+    });
+
+    it("waits for a steady state, tags its tasks, and reports a deploy that does not settle in 20 minutes", () => {
+      const { inputs } = svc(plain);
+      assert.deepEqual(
+        [inputs.waitForSteadyState, inputs.propagateTags, inputs.enableEcsManagedTags],
+        [true, "SERVICE", true],
+      );
+      assert.deepEqual(plain.options.get("web-service")?.customTimeouts, {
+        create: STEADY_STATE_TIMEOUT,
+        update: STEADY_STATE_TIMEOUT,
+      });
+    });
+
+    it("leaves the task count to autoscaling after creation", () => {
+      assert.deepEqual(plain.options.get("web-service")?.ignoreChanges, ["desiredCount"]);
+    });
+
+    it("starts only once its listener rule, the load balancer's path to the instances and its roles' policies exist", () => {
+      for (const run of [plain, api]) {
+        const policies = run.evaluation.resourcesOfType("aws:iam/rolePolicy:RolePolicy").map((p) => p.name);
+        assert.deepEqual(
+          [...svc(run).options.dependsOn].sort(),
+          ["web-rule", "shared-http", "shared-instances-in-from-alb", ...policies].sort(),
+        );
+      }
+    });
+  });
+
+  describe("autoscaling", () => {
+    it("scales this service's count between minTasks and maxTasks", () => {
+      const { evaluation: e } = api;
+      const target = e.one("aws:appautoscaling/target:Target").inputs;
+      assert.equal(target.resourceId, `service/apps/${e.one("aws:ecs/service:Service").state.name}`);
+      assert.deepEqual([target.minCapacity, target.maxCapacity], [2, 5]);
+    });
+
+    it("tracks CPU, memory and this target group's requests on the shared load balancer", () => {
+      const { evaluation: e } = api;
+      const configs = e
+        .resourcesOfType("aws:appautoscaling/policy:Policy")
+        .map((p) => p.inputs.targetTrackingScalingPolicyConfiguration);
+      const byMetric = Object.fromEntries(
+        configs.map((c) => [c.predefinedMetricSpecification.predefinedMetricType, c]),
+      );
+      assert.equal(byMetric.ECSServiceAverageCPUUtilization.targetValue, 55);
+      assert.equal(byMetric.ECSServiceAverageMemoryUtilization.targetValue, 70);
+      assert.equal(byMetric.ALBRequestCountPerTarget.targetValue, 800);
+      assert.equal(
+        byMetric.ALBRequestCountPerTarget.predefinedMetricSpecification.resourceLabel,
+        `${ALB_ARN_SUFFIX}/${e.one("aws:lb/targetGroup:TargetGroup").state.arnSuffix}`,
+      );
+    });
+
+    it("adds the request policy after the listener rule", () => {
+      const requests = api.evaluation.named("web-scale-on-requests");
+      assert.deepEqual(requests.options.dependsOn, ["web-rule"]);
+    });
+  });
+
+  describe("alarms", () => {
+    it("notify the topic about this service's target group and ECS service", () => {
+      const { evaluation: e } = api;
+      const alarms = e.resourcesOfType("aws:cloudwatch/metricAlarm:MetricAlarm");
+      assert.ok(alarms.length > 0);
+      const tg = e.one("aws:lb/targetGroup:TargetGroup").state.arnSuffix;
+      const serviceName = e.one("aws:ecs/service:Service").state.name;
+      for (const alarm of alarms) {
+        assert.deepEqual([alarm.inputs.alarmActions, alarm.inputs.okActions], [[TOPIC], [TOPIC]], alarm.name);
+        const dims = alarm.inputs.dimensions ?? {};
+        if (dims.TargetGroup)
+          assert.deepEqual(dims, { LoadBalancer: ALB_ARN_SUFFIX, TargetGroup: tg }, alarm.name);
+        if (dims.ServiceName)
+          assert.deepEqual(dims, { ClusterName: "apps", ServiceName: serviceName }, alarm.name);
+      }
+    });
+
+    it("use the given thresholds, and the task's own sizes for the memory alarm", () => {
+      const { evaluation: e } = api;
+      assert.equal(e.named("web-target-5xx").inputs.threshold, 9);
+      // 80% of the 1024 MiB hard limit, as ECS reports it: against the 512 MiB reservation.
+      assert.equal(e.named("web-memory-high").inputs.threshold, 160);
+    });
+  });
+
+  it("exposes its main children and what a caller needs", () => {
+    const { evaluation: e } = api;
+    const o = e.outputs;
+    const one = (type: string) => e.one(type).name;
+    assert.deepEqual(
+      [o.targetGroup, o.listenerRule, o.taskDefinition, o.service, o.logGroup],
+      [
+        one("aws:lb/targetGroup:TargetGroup"),
+        one("aws:lb/listenerRule:ListenerRule"),
+        one("aws:ecs/taskDefinition:TaskDefinition"),
+        one("aws:ecs/service:Service"),
+        one("aws:cloudwatch/logGroup:LogGroup"),
+      ],
+    );
+    assert.deepEqual([o.taskRole, o.executionRole], ["web-task-role", "web-execution-role"]);
+    assert.deepEqual(
+      [...o.alarms].sort(),
+      e
+        .resourcesOfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .map((a) => a.name)
+        .sort(),
+    );
+    assert.equal(o.serviceName, e.one("aws:ecs/service:Service").state.name);
+    assert.equal(o.targetGroupArnSuffix, e.one("aws:lb/targetGroup:TargetGroup").state.arnSuffix);
+    assert.equal(o.logGroupName, e.one("aws:cloudwatch/logGroup:LogGroup").state.name);
+    assert.equal(o.healthCheckPath, "/health/live");
+    // t3.medium: 2048 CPU units / 512 = 4; 3686 MiB / 512 MiB reserved = 7.
+    assert.equal(o.tasksPerInstance, 4);
+  });
+
+  it("creates its children with its own provider, tagged with its class, and names them after itself", () => {
+    const { evaluation: e } = plain;
+    const provider = e.named("web-aws");
+    assert.deepEqual(JSON.parse(provider.inputs.defaultTags), {
+      tags: { ...TAGS, component: "LoadBalancedService" },
+    });
+    const own = (r: RecordedResource) => r.parent?.name === "web" && r.type.startsWith("aws:");
+    const children = e.resources.filter(own);
+    assert.ok(children.length > 10);
+    for (const child of children) {
+      assert.equal(e.providerOf(child)?.name, "web-aws", child.name);
+      assert.match(child.name, /^web-/);
+    }
+  });
+
+  it("honours a caller's provider and then creates none", async () => {
+    const e = await runUnderMocks(() => {
+      const provider = new aws.Provider("caller", { region: "eu-west-1" });
+      new LoadBalancedService("web", serviceArgs(sharedLoadBalancer(), {}), { provider });
+    });
+    const children = e.resources.filter((r) => r.parent?.name === "web" && r.custom);
+    assert.ok(children.length > 10);
+    for (const child of children) assert.equal(e.providerOf(child)?.name, "caller", child.name);
+  });
+
+  it("shares a load balancer and a cluster with another service without a clash", async () => {
+    const e = await runUnderMocks(() => {
+      const lb = sharedLoadBalancer();
+      new LoadBalancedService("web", serviceArgs(lb, {}));
+      new LoadBalancedService(
+        "api",
+        serviceArgs(lb, { route: { paths: ["/api/*"], hosts: [], priority: 100 } }),
+      );
+    });
+    const rules = e.resourcesOfType("aws:lb/listenerRule:ListenerRule");
+    assert.deepEqual(rules.map((r) => r.inputs.priority).sort(), [100, 110]);
+    const families = e.resourcesOfType("aws:ecs/taskDefinition:TaskDefinition").map((d) => d.inputs.family);
+    assert.equal(new Set(families).size, 2);
+  });
+
+  it("passes the project's policy pack", async () => {
+    assert.deepEqual((await checkStack(api.evaluation)).violations, []);
+  });
+
+  it("fails the program with an ArgumentError listing every problem", async () => {
+    await assert.rejects(
+      runUnderMocks(
+        () =>
+          new LoadBalancedService(
+            "web",
+            serviceArgs(sharedLoadBalancer(), { minTasks: 3, memoryReservation: 1024 }),
+          ),
+      ),
+      (err: unknown) => {
+        assert.ok(err instanceof ArgumentError);
+        assert.equal(
+          err.message,
+          "LoadBalancedService: desiredTasks = 2 is below minTasks = 3; memoryReservation = 1024 is above memory = 512; the soft limit must not exceed the hard limit",
+        );
+        return true;
+      },
+    );
+  });
+});
