@@ -6,12 +6,13 @@
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { Dashboard } from "./components/dashboard";
+import { DeploymentHook } from "./components/deploymentHook";
 import { EcsCluster } from "./components/ecsCluster";
 import { permissionsBoundaryArn } from "./components/iam";
-import { jsonApi } from "./components/jsonApi";
+import { jsonApi, jsonApiSmokeChecks } from "./components/jsonApi";
 import { JsonBucket } from "./components/jsonBucket";
 import { LoadBalancedService } from "./components/loadBalancedService";
-import { LoadBalancer } from "./components/loadBalancer";
+import { DEFAULT_TEST_LISTENER_PORT, LoadBalancer } from "./components/loadBalancer";
 import { Monitoring } from "./components/monitoring";
 import { Network } from "./components/network";
 import { Registry } from "./components/registry";
@@ -56,7 +57,22 @@ const loadBalancer = new LoadBalancer(`${name}-lb`, {
   idleTimeout: v.albIdleTimeout,
   accessLogs: v.albAccessLogs,
   alarmTopicArn: monitoring.alarmTopicArn,
+  // Blue-green, canary and linear deployments send test traffic through a listener only the VPC can reach.
+  testListenerPort: config.managedDeployments ? DEFAULT_TEST_LISTENER_PORT : 0,
+  vpcCidrBlock: network.vpcCidrBlock,
+  permissionsBoundary,
 });
+
+/** The smoke test a managed deployment runs before production traffic moves (one function for all services). */
+const hook = config.managedDeployments
+  ? new DeploymentHook(`${name}-hook`, {
+      ...common,
+      network,
+      testListenerPort: loadBalancer.testListenerPort,
+      logRetentionDays: v.logRetentionDays,
+      permissionsBoundary,
+    })
+  : undefined;
 
 const serviceComponents = config.services.map((s) => {
   const app =
@@ -89,6 +105,17 @@ const serviceComponents = config.services.map((s) => {
     alarmTopicArn: monitoring.alarmTopicArn,
     permissionsBoundary,
     logRetentionDays: v.logRetentionDays,
+    deployment: s.deployment,
+    smokeTest: hook
+      ? {
+          functionArn: hook.functionArn,
+          invokeRoleArn: hook.invokeRoleArn,
+          checks:
+            s.kind === "json-api"
+              ? jsonApiSmokeChecks(documents.sample)
+              : [{ path: s.args.healthCheckPath, status: 200 }],
+        }
+      : undefined,
   });
 });
 const api = serviceComponents[0];
@@ -142,6 +169,7 @@ export const services = loadBalancer.url.apply((url) =>
         url,
         healthCheckPath: serviceComponents[i].healthCheckPath,
         smokeTest: s.kind === "json-api" ? "json-api" : "health",
+        deploymentStrategy: s.deployment.deploymentStrategy,
         paths: s.route.paths,
         hosts: s.route.hosts,
       },

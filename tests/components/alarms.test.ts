@@ -15,7 +15,7 @@ import { runUnderMocks } from "../../lib/harness";
 
 const SERVICE = {
   albArnSuffix: "app/web-alb/0123456789abcdef",
-  targetGroupArnSuffix: "targetgroup/web-tg/fedcba9876543210",
+  targetGroupArnSuffixes: ["targetgroup/web-tg/fedcba9876543210"],
   clusterName: "apps",
   serviceName: "web-service",
 };
@@ -77,7 +77,10 @@ describe("alarm definitions", () => {
 
   it("watches this load balancer and target group, or this cluster and service", () => {
     const byNamespace: Record<string, object> = {
-      "AWS/ApplicationELB": { LoadBalancer: SERVICE.albArnSuffix, TargetGroup: SERVICE.targetGroupArnSuffix },
+      "AWS/ApplicationELB": {
+        LoadBalancer: SERVICE.albArnSuffix,
+        TargetGroup: SERVICE.targetGroupArnSuffixes[0],
+      },
       "AWS/ECS": { ClusterName: SERVICE.clusterName, ServiceName: SERVICE.serviceName },
     };
     for (const [key, spec] of Object.entries(service)) {
@@ -177,7 +180,8 @@ describe("memoryAlarmThreshold", () => {
           const firesAtMiB = (threshold / 100) * taskMemoryReservation;
           const meantMiB = (memoryOfHardLimitPercent / 100) * taskMemory;
           assert.ok(
-            Math.abs(firesAtMiB - meantMiB) <= taskMemoryReservation / 200,
+            // Rounding to a whole percent moves it by at most half a percent of the reservation (and a float ulp).
+            Math.abs(firesAtMiB - meantMiB) <= taskMemoryReservation / 200 + 1e-9,
             `${firesAtMiB} vs ${meantMiB}`,
           );
         },

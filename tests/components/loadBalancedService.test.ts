@@ -66,7 +66,16 @@ function sharedLoadBalancer(): LoadBalancerRef {
     },
     opts,
   );
-  return { vpcId: "vpc-1", listener, arnSuffix: ALB_ARN_SUFFIX, idleTimeout: 60, ready: [listener, path] };
+  return {
+    vpcId: "vpc-1",
+    listener,
+    arnSuffix: ALB_ARN_SUFFIX,
+    idleTimeout: 60,
+    ready: [listener, path],
+    testListener: undefined,
+    testListenerPort: 0,
+    infrastructureRoleArn: undefined,
+  };
 }
 
 type ServiceOptions = Partial<Omit<LoadBalancedServiceArgs, "cluster" | "loadBalancer">>;

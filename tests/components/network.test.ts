@@ -32,7 +32,6 @@ const PROD_ARGS: NetworkArgs = {
   azCount: 3,
   natStrategy: "OnePerAz",
   interfaceEndpoints: true,
-  privateZoneName: "internal.prod",
   logRetentionDays: 90,
 };
 
@@ -47,8 +46,6 @@ function build(args: NetworkArgs, stack = "test"): Promise<Evaluation> {
         vpcCidrBlock: net.vpcCidrBlock,
         publicSubnetIds: net.publicSubnetIds,
         privateSubnetIds: net.privateSubnetIds,
-        privateZoneId: net.privateZoneId,
-        privateZoneName: net.privateZoneName,
         endpointSecurityGroupId: net.endpointSecurityGroupId ?? "none",
         flowLogGroupName: net.flowLogGroupName,
       };
@@ -112,21 +109,6 @@ describe("components/network", () => {
         "logRetentionDays = 10 is not allowed; expected one of 1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653",
       ],
       [
-        "an upper-case zone name",
-        { privateZoneName: "Internal.Test" },
-        'privateZoneName = "Internal.Test" is not allowed; expected a lower-case DNS name such as internal.test',
-      ],
-      [
-        "a zone label with an underscore",
-        { privateZoneName: "internal_zone" },
-        'privateZoneName = "internal_zone" is not allowed; expected a lower-case DNS name such as internal.test',
-      ],
-      [
-        "a zone label of 64 characters",
-        { privateZoneName: `${"a".repeat(64)}.test` },
-        `privateZoneName = "${"a".repeat(64)}.test" is not allowed; expected a lower-case DNS name such as internal.test`,
-      ],
-      [
         "a VPC smaller than /20",
         { vpcCidr: "10.0.0.0/24" },
         `vpcCidr = "10.0.0.0/24" has prefix /24; allowed /16 to /20 (AWS's largest VPC is /16; /20 still holds 3 AZs' subnets)`,
@@ -143,7 +125,7 @@ describe("components/network", () => {
       });
     }
 
-    it("accepts a 3-AZ network with a NAT gateway per AZ and a zone of its own", () => {
+    it("accepts a 3-AZ network with a NAT gateway per AZ and interface endpoints", () => {
       assert.deepEqual(networkArgsProblems(PROD_ARGS), []);
     });
 
@@ -317,7 +299,7 @@ describe("components/network", () => {
     });
 
     it("hands awsx the layout of its own CIDR and AZ count", () => {
-      const r = resolveNetworkArgs({ vpcCidr: "172.20.0.0/18", azCount: 3, privateZoneName: "x.internal" });
+      const r = resolveNetworkArgs({ vpcCidr: "172.20.0.0/18", azCount: 3 });
       assert.deepEqual(r.subnets, subnetLayout("172.20.0.0/18", 3));
     });
   });
@@ -357,14 +339,13 @@ describe("components/network", () => {
       evaluation = await build(COMMON);
     });
 
-    it("registers exactly the VPC, the default group, the zone and the flow log with its group and role", () => {
+    it("registers exactly the VPC, the default group and the flow log with its group and role; no DNS zone", () => {
       assert.deepEqual(evaluation.countsByType(), {
         "aws:cloudwatch/logGroup:LogGroup": 1,
         "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": 1,
         "aws:ec2/flowLog:FlowLog": 1,
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
-        "aws:route53/zone:Zone": 1,
         "awsx:ec2:Vpc": 1,
         "ecs-json-api:network:Network": 1,
         "pulumi:providers:aws": 1,
@@ -382,7 +363,7 @@ describe("components/network", () => {
         { type: "Public", cidrMask: PUBLIC_SUBNET_MASK, cidrBlocks: layout.public },
         { type: "Private", cidrMask: PRIVATE_SUBNET_MASK, cidrBlocks: layout.private },
       ]);
-      // Private DNS on interface endpoints and the private hosted zone need both.
+      // Private DNS on interface endpoints needs both.
       assert.equal(vpc.enableDnsHostnames, true);
       assert.equal(vpc.enableDnsSupport, true);
     });
@@ -408,12 +389,6 @@ describe("components/network", () => {
       assert.equal(sg.vpcId, evaluation.outputs.vpcId);
       assert.deepEqual(sg.ingress, []);
       assert.deepEqual(sg.egress, []);
-    });
-
-    it("attaches a private zone named after the stack to the VPC", () => {
-      const zone = evaluation.one("aws:route53/zone:Zone").inputs;
-      assert.equal(zone.name, "internal.test");
-      assert.deepEqual(zone.vpcs, [{ vpcId: evaluation.outputs.vpcId }]);
     });
 
     it("logs all the VPC's traffic to its own log group, kept 7 days by default", () => {
@@ -461,15 +436,13 @@ describe("components/network", () => {
       }
     });
 
-    it("exposes the awsx VPC, its id and CIDR, the subnets in AZ order and the zone", () => {
+    it("exposes the awsx VPC, its id and CIDR and the subnets in AZ order", () => {
       const o = evaluation.outputs;
       assert.match(o.vpc.urn, /\$awsx:ec2:Vpc::net-vpc$/);
       assert.equal(o.vpcId, evaluation.one("awsx:ec2:Vpc").state.vpcId);
       assert.equal(o.vpcCidrBlock, "10.0.0.0/16");
       assert.deepEqual(o.publicSubnetIds, evaluation.one("awsx:ec2:Vpc").state.publicSubnetIds);
       assert.deepEqual(o.privateSubnetIds, evaluation.one("awsx:ec2:Vpc").state.privateSubnetIds);
-      assert.equal(o.privateZoneId, evaluation.one("aws:route53/zone:Zone").state.zoneId);
-      assert.equal(o.privateZoneName, "internal.test");
     });
 
     it("passes the project's policy pack", async () => {
@@ -492,7 +465,6 @@ describe("components/network", () => {
         "aws:ec2/vpcEndpoint:VpcEndpoint": INTERFACE_ENDPOINT_SERVICES.length,
         "aws:iam/role:Role": 1,
         "aws:iam/rolePolicy:RolePolicy": 1,
-        "aws:route53/zone:Zone": 1,
         "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": 1,
         "awsx:ec2:Vpc": 1,
         "ecs-json-api:network:Network": 1,
@@ -569,9 +541,8 @@ describe("components/network", () => {
       );
     });
 
-    it("keeps the flow logs for the given retention in the given zone", () => {
+    it("keeps the flow logs for the given retention", () => {
       assert.equal(evaluation.one("aws:cloudwatch/logGroup:LogGroup").inputs.retentionInDays, 90);
-      assert.equal(evaluation.one("aws:route53/zone:Zone").inputs.name, "internal.prod");
     });
 
     it("passes the project's policy pack", async () => {

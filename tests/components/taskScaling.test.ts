@@ -27,7 +27,7 @@ describe("createTaskScaling", () => {
           memoryTargetPercent: 75,
           requestsPerTarget: 800,
           albArnSuffix: "app/web-alb/0123456789abcdef",
-          targetGroupArnSuffix: "targetgroup/web-tg/fedcba9876543210",
+          targetGroupArnSuffixes: ["targetgroup/web-tg/fedcba9876543210"],
           listeners: [rule],
         },
         { provider },
