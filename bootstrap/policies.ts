@@ -67,20 +67,30 @@ export function pullRequestSubject(repo: GitHubRepository): string {
   return `${subjectPrefix(repo)}:pull_request`;
 }
 
-/** The state bucket's policy: TLS only, and every object written encrypted with KMS. */
+/**
+ * The state bucket's policy: TLS only, and no upload that names an encryption other than KMS.
+ *
+ * An upload that names no encryption must pass: Pulumi's S3 backend sends no encryption header, and S3 evaluates
+ * the bucket policy before it applies default encryption (the KMS key, bucket-encryption.html), so a Deny that
+ * matched a missing header would refuse every lock, checkpoint and `pulumi stack init`. A negated operator is
+ * true for a missing key, with or without IfExists (reference_policies_elements_condition_operators.html), so
+ * the Null test is what confines the Deny to requests that carry the header.
+ */
 export function stateBucketPolicy(bucketArn: string): aws.iam.PolicyDocument {
   return {
     Version: "2012-10-17",
     Statement: [
       denyInsecureTransport(bucketArn),
       {
-        // Default encryption covers requests that name no encryption; this refuses ones that name another.
         Sid: "DenyNonKmsEncryption",
         Effect: "Deny",
         Principal: "*",
         Action: "s3:PutObject",
         Resource: `${bucketArn}/*`,
-        Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
+        Condition: {
+          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+          Null: { "s3:x-amz-server-side-encryption": "false" },
+        },
       },
     ],
   };

@@ -31,6 +31,7 @@ import {
   readStackFile,
   runUnderMocks,
 } from "../lib/harness";
+import { authorize } from "../lib/iam";
 
 const BOOTSTRAP_ROOT = path.join(PROJECT_ROOT, "bootstrap");
 const BUCKET_ARN = "arn:aws:s3:::state-bucket-1234567";
@@ -193,25 +194,60 @@ describe("bootstrap", () => {
   });
 
   describe("state bucket and key policies", () => {
-    it("refuses any request to the state bucket that is not over TLS, and uploads not encrypted with KMS", () => {
-      assert.deepEqual(stateBucketPolicy(BUCKET_ARN).Statement, [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyNonKmsEncryption",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:PutObject",
-          Resource: `${BUCKET_ARN}/*`,
-          Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-        },
-      ]);
+    // The deploy role writing its own stack's files, as Pulumi's S3 backend does: no encryption header (the
+    // bucket's default encryption applies the KMS key), unless a client names one.
+    const deployRole = `arn:aws:iam::${ACCOUNT_ID}:role/ci/ci-deploy-test-1a2b3c4`;
+    const identity = [
+      deployPolicy({
+        partition: "aws",
+        accountId: ACCOUNT_ID,
+        stateBucketArn: BUCKET_ARN,
+        stateKeyArn: KEY_ARN,
+        project: "ecs-json-api",
+        stack: "test",
+        iamPath: "/ecs-json-api/",
+      }),
+    ];
+    const checkpoint = `${BUCKET_ARN}/.pulumi/stacks/ecs-json-api/test.json`;
+    const lock = `${BUCKET_ARN}/.pulumi/locks/organization/ecs-json-api/test/1234.json`;
+    const SSE = "s3:x-amz-server-side-encryption";
+    const requests: [string, string, string, Record<string, string | boolean>, boolean][] = [
+      ["a checkpoint with no encryption header, over TLS", "s3:PutObject", checkpoint, {}, true],
+      ["a lock file with no encryption header, over TLS", "s3:PutObject", lock, {}, true],
+      ["a checkpoint naming aws:kms", "s3:PutObject", checkpoint, { [SSE]: "aws:kms" }, true],
+      ["a checkpoint naming AES256", "s3:PutObject", checkpoint, { [SSE]: "AES256" }, false],
+      ["a checkpoint naming aws:kms:dsse", "s3:PutObject", checkpoint, { [SSE]: "aws:kms:dsse" }, false],
+      ["a read of the checkpoint, over TLS", "s3:GetObject", checkpoint, {}, true],
+    ];
+    for (const [what, action, resource, context, allowed] of requests) {
+      it(`${allowed ? "accepts" : "refuses"} ${what}`, () => {
+        for (const tls of allowed ? [true] : [true, false]) {
+          const decision = authorize(
+            {
+              principal: { role: deployRole },
+              action,
+              resource,
+              context: { "aws:SecureTransport": tls, ...context },
+            },
+            { identity, resource: stateBucketPolicy(BUCKET_ARN), resourceAccount: ACCOUNT_ID },
+          );
+          assert.equal(decision.allowed, allowed, `${decision.reason} ${decision.matched.join(", ")}`);
+        }
+      });
+    }
+
+    it("refuses every request without TLS, reads and compliant uploads included", () => {
+      for (const [action, resource] of [
+        ["s3:GetObject", checkpoint],
+        ["s3:PutObject", checkpoint],
+        ["s3:ListBucket", BUCKET_ARN],
+      ]) {
+        const decision = authorize(
+          { principal: { role: deployRole }, action, resource, context: { "aws:SecureTransport": false } },
+          { identity, resource: stateBucketPolicy(BUCKET_ARN), resourceAccount: ACCOUNT_ID },
+        );
+        assert.deepEqual([decision.allowed, decision.matched], [false, ["resource:DenyInsecureTransport"]]);
+      }
     });
 
     it("leaves the key's use to the account's IAM policies and nothing else", () => {
