@@ -184,7 +184,14 @@ describe("delivery workflows", () => {
     it("assumes the preview role for pull requests and each environment's own deploy role for deploys", () => {
       const roleOf = (job: Job) =>
         oneStepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"];
-      assert.equal(roleOf(pr.workflow.jobs.preview), "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+      assert.equal(roleOf(pr.workflow.jobs.preview), "${{ matrix.role }}");
+      assert.deepEqual(pr.workflow.jobs.preview.strategy?.matrix, {
+        include: ["test", "prod"].map((stack) => ({
+          stack,
+          role: `\${{ vars.AWS_PREVIEW_ROLE_ARN_${stack.toUpperCase()} }}`,
+          backend: `\${{ vars.PULUMI_BACKEND_URL_${stack.toUpperCase()} }}`,
+        })),
+      });
       // An environment-scoped variable: the test and prod environments each hold their own role's ARN.
       assert.equal(roleOf(deploy.workflow.jobs["deploy-test"]), "${{ vars.AWS_ROLE_ARN }}");
       assert.equal(roleOf(deploy.workflow.jobs["deploy-prod"]), "${{ vars.AWS_ROLE_ARN }}");
@@ -274,13 +281,16 @@ describe("delivery workflows", () => {
     it("previews both stacks after the tests pass, with the policy pack, posting each to the pull request", () => {
       const preview = pr.workflow.jobs.preview;
       assert.deepEqual(needsOf(preview), ["test"]);
-      assert.deepEqual(preview.strategy?.matrix, { stack: ["test", "prod"] });
+      assert.deepEqual(
+        ((preview.strategy?.matrix.include ?? []) as { stack: string }[]).map((m) => m.stack),
+        ["test", "prod"],
+      );
       const step = oneStepUsing(preview, "pulumi/actions");
       assert.equal(step.with?.command, "preview");
       assert.equal(step.with?.["stack-name"], "${{ matrix.stack }}");
       assert.equal(step.with?.policyPacks, "policy");
       assert.equal(step.with?.["comment-on-pr"], true);
-      assert.equal(step.with?.["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}");
+      assert.equal(step.with?.["cloud-url"], "${{ matrix.backend }}");
     });
   });
 
