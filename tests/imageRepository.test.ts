@@ -267,5 +267,18 @@ describe("ImageRepository", () => {
       assert.equal(evaluation.providerOf(evaluation.one("aws:ecr/repository:Repository"))?.name, "caller");
       assert.equal(evaluation.resourcesOfType("pulumi:providers:aws").length, 1);
     });
+
+    it("uses the caller's provider given as providers.aws too, and then needs no region or tags", async () => {
+      const evaluation = await runUnderMocks(() => {
+        const aws_ = new aws.Provider("caller", { region: "eu-west-1" });
+        return new ImageRepository(
+          "images",
+          { repositoryName: "ecs-json-api" },
+          { providers: { aws: aws_ } },
+        );
+      });
+      assert.equal(evaluation.providerOf(evaluation.one("aws:ecr/repository:Repository"))?.name, "caller");
+      assert.equal(evaluation.resourcesOfType("pulumi:providers:aws").length, 1);
+    });
   });
 });
