@@ -6,11 +6,13 @@
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the workflows' `${{ }}` expressions, quoted as text.
 import * as assert from "node:assert/strict";
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../lib/harness";
+import { run } from "./runScript";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
 
@@ -474,6 +476,58 @@ describe("delivery workflows", () => {
         );
       });
     }
+
+    describe("the release check, as a runner's bash -e runs it", () => {
+      const checks = allJobs().flatMap(({ file, id, job }) =>
+        job.steps.filter((s) => s.id === "release").map((step) => ({ where: `${file}:${id}`, step })),
+      );
+      const digest = "a".repeat(64);
+      const good = `{"worker":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${digest}"}`;
+
+      it("exists in every job that hands a release on", () => {
+        assert.deepEqual(
+          checks.map((c) => c.where),
+          ["deploy.yml:deploy-test", "deploy.yml:deploy-prod", "rollback.yml:rollback"],
+        );
+      });
+
+      for (const [release, ok] of [
+        [good, true],
+        [`{"worker":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api:latest"}`, false],
+        ["", false],
+        [`{"api":"x' && echo pwned && '"}`, false],
+      ] as const) {
+        it(`${ok ? "passes on" : "stops the job at"} ${JSON.stringify(release).slice(0, 60)}`, async () => {
+          for (const { where, step } of checks) {
+            const dir = mkdtempSync(path.join(tmpdir(), "release-step-"));
+            try {
+              const out = path.join(dir, "out");
+              writeFileSync(out, "");
+              const result = await run(
+                "bash",
+                ["-e", "-c", step.run ?? ""],
+                {
+                  RELEASE: release,
+                  GITHUB_OUTPUT: out,
+                  GITHUB_STEP_SUMMARY: out,
+                },
+                { cwd: PROJECT_ROOT },
+              );
+              assert.equal(result.code === 0, ok, `${where}: ${result.output}`);
+              const written = readFileSync(out, "utf8");
+              if (ok)
+                assert.match(
+                  written,
+                  new RegExp(`^json=${good.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+                );
+              else assert.doesNotMatch(written, /^json=/m, where);
+            } finally {
+              rmSync(dir, { recursive: true, force: true });
+            }
+          }
+        });
+      }
+    });
 
     it("promotes only after the smoke test, with the images checked against prod's architecture", () => {
       const step = stepNamed(jobs["deploy-prod"], "Check every image runs on prod's architecture");
