@@ -20,6 +20,8 @@ import {
 
 /** What the CI roles are built from. */
 export interface CiRolesArgs extends CommonArgs {
+  /** AWS region of the roles' resources (the image repository's ARN names it). */
+  region: string;
   /** The repository whose workflows may assume the roles. */
   repository: GitHubRepository;
   /** ARN of the account's GitHub OIDC provider when it exists already. Defaults to creating one. */

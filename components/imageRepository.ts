@@ -3,9 +3,12 @@
  * that destroying one (test) never takes the images another (prod) runs or rolls back to. The bootstrap creates
  * it once per account family, in the account that builds (docs/delivery.md); the stacks look it up by name.
  *
- * - Tags are immutable: a tag names one image forever. Builds are tagged `<service>-<content hash>`; promotion
- *   adds `<promotedTagPrefix><service>-<run>` to the very digest it promotes (a new tag on an existing image is
- *   not a mutation).
+ * - Promotion tags are immutable, build tags are not (MUTABLE_WITH_EXCLUSION, the promoted prefix excluded): a
+ *   promoted tag names one image forever, while a build tag `<service>-<content hash>` may move, because a revert
+ *   or a re-run rebuilds a context whose tag already exists and must be able to push to it (ECR refuses a push
+ *   to an existing tag in an immutable repository). A moved build tag leaves its old digest untagged, expired a
+ *   day later unless a promotion tagged it; a stack runs images by digest, and prod only promoted ones.
+ *   Promotion adds `<promotedTagPrefix><service>-<run>` to the very digest it promotes.
  * - Scan on push, encrypted at rest (AES256 by default: a pull from another account needs no KMS grant).
  * - Lifecycle: untagged images expire after a day; the newest `promotedRetainCount` images with a promoted tag
  *   are kept; the newest `buildRetainCount` tagged images are kept by the build rule. ECR applies rules in
@@ -260,7 +263,9 @@ export class ImageRepository extends pulumi.ComponentResource {
       {
         // A physical name, unlike the stacks' resources: the stacks find the repository by it.
         name: r.repositoryName,
-        imageTagMutability: "IMMUTABLE",
+        // ECR CreateRepository imageTagMutability and imageTagMutabilityExclusionFilters (filter type WILDCARD).
+        imageTagMutability: "MUTABLE_WITH_EXCLUSION",
+        imageTagMutabilityExclusionFilters: [{ filter: `${r.promotedTagPrefix}*`, filterType: "WILDCARD" }],
         imageScanningConfiguration: { scanOnPush: true },
         encryptionConfigurations: [
           r.kmsKeyArn === undefined

@@ -225,15 +225,19 @@ describe("ImageRepository", () => {
   });
 
   describe("under mocks", () => {
-    it("creates an immutable, scanned, encrypted repository named for lookup, retained with its lifecycle", async () => {
+    it("creates a scanned, encrypted repository named for lookup whose promoted tags are immutable and build tags not", async () => {
       const evaluation = await runUnderMocks(
         () => new ImageRepository("images", { ...common, repositoryName: "ecs-json-api" }),
       );
       const repo = evaluation.one("aws:ecr/repository:Repository");
       assert.deepEqual(
         [repo.name, repo.inputs.name, repo.inputs.imageTagMutability, repo.inputs.imageScanningConfiguration],
-        ["images-repo", "ecs-json-api", "IMMUTABLE", { scanOnPush: true }],
+        ["images-repo", "ecs-json-api", "MUTABLE_WITH_EXCLUSION", { scanOnPush: true }],
       );
+      // A revert rebuilds a build tag that exists, so build tags may move; a promoted tag never does.
+      assert.deepEqual(repo.inputs.imageTagMutabilityExclusionFilters, [
+        { filter: "prod-*", filterType: "WILDCARD" },
+      ]);
       assert.deepEqual(repo.inputs.encryptionConfigurations, [{ encryptionType: "AES256" }]);
       assert.equal(repo.inputs.forceDelete, false);
       const lifecycle = evaluation.one("aws:ecr/lifecyclePolicy:LifecyclePolicy");
