@@ -128,7 +128,7 @@ const dashboard = new Dashboard(`${name}-dashboard`, {
   services: config.services.map((s, i) => ({
     name: s.name,
     serviceName: serviceComponents[i].serviceName,
-    targetGroupArnSuffix: serviceComponents[i].targetGroupArnSuffix,
+    targetGroupArnSuffixes: serviceComponents[i].targetGroupArnSuffixes,
   })),
   alarmArns: [...loadBalancer.alarms, ...serviceComponents.flatMap((s) => s.alarms)].map((a) => a.arn),
 });

@@ -170,6 +170,13 @@ export function workloadBoundaryPolicy(a: WorkloadBoundaryPolicyArgs): aws.iam.P
         Resource: [elb("listener/app/*/*/*"), elb("listener/net/*/*/*"), elb("listener-rule/app/*/*/*/*")],
       },
       {
+        // The role ECS invokes a deployment's lifecycle hook with: this account's functions only.
+        Sid: "InvokeDeploymentHooks",
+        Effect: "Allow",
+        Action: "lambda:InvokeFunction",
+        Resource: `arn:${a.partition}:lambda:*:${a.accountId}:function:*`,
+      },
+      {
         // Task roles read their documents; never the Pulumi state.
         Sid: "ReadDocuments",
         Effect: "Allow",

@@ -18,9 +18,8 @@
  *   (DeleteRolePermissionsBoundary) and from touching anything under /ci/ (the boundary itself, the CI roles).
  */
 import type * as aws from "@pulumi/aws";
-import { CI_IAM_PATH } from "../components/iam";
+import { CI_IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "../components/iam";
 import { PROMOTE_ACTIONS, PULL_ACTIONS } from "../components/imageRepository";
-import { type AwsManagedPolicyName, awsManagedPolicyArn } from "../lib/iam";
 
 /** Where a stack's files live in a Pulumi DIY (S3) backend, for project `project` and stack `stack`. */
 export function stackStateObjects(bucketArn: string, project: string, stack: string): string[] {
@@ -62,12 +61,7 @@ export const PASSED_TO_SERVICES = [
 ];
 
 /** The AWS managed policies the program attaches to its roles, and the only ones a deploy role may attach. */
-export const ATTACHABLE_MANAGED_POLICIES: AwsManagedPolicyName[] = [
-  "AmazonEC2ContainerServiceforEC2Role",
-  "AmazonSSMManagedInstanceCore",
-  "AmazonECSInfrastructureRolePolicyForLoadBalancers",
-  "AWSLambdaVPCAccessExecutionRole",
-];
+export const ATTACHABLE_MANAGED_POLICIES: string[] = Object.values(PROGRAM_MANAGED_POLICIES);
 
 /** Service-linked roles the program's resources need on first use in an account. */
 export const SERVICE_LINKED_ROLES = [
@@ -242,7 +236,7 @@ export function deployPolicy(a: DeployPolicyArgs): aws.iam.PolicyDocument {
         Condition: {
           ...withBoundary,
           ArnEquals: {
-            "iam:PolicyARN": ATTACHABLE_MANAGED_POLICIES.map((n) => awsManagedPolicyArn(a.partition, n)),
+            "iam:PolicyARN": ATTACHABLE_MANAGED_POLICIES.map((n) => managedPolicyArn(a.partition, n)),
           },
         },
       },

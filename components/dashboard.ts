@@ -64,8 +64,11 @@ export interface DashboardService {
   name: string;
   /** Its ECS service's name. */
   serviceName: pulumi.Input<string>;
-  /** Its target group's ARN suffix. */
-  targetGroupArnSuffix: pulumi.Input<string>;
+  /**
+   * Its target groups' ARN suffixes: one, or two for a blue-green, canary or linear deployment, whose traffic
+   * moves between them at each release.
+   */
+  targetGroupArnSuffixes: pulumi.Input<string>[];
 }
 
 /** What the dashboard shows. */
@@ -143,7 +146,8 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
   );
   for (const service of d.services) {
     y += HEIGHT;
-    const tg = ["TargetGroup", service.targetGroupArnSuffix] as const;
+    const [primary, alternate] = service.targetGroupArnSuffixes;
+    const tg = ["TargetGroup", primary] as const;
     const svc = ["ClusterName", d.clusterName, "ServiceName", service.serviceName] as const;
     widgets.push(
       graph(0, `${service.name}: requests per task and target response time (s)`, [
@@ -197,6 +201,49 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
         "Average",
       ),
     );
+    if (alternate !== undefined) {
+      // A release in progress: ECS runs two deployments, and the traffic (and any new errors) splits between
+      // the old revision's target group and the new one's.
+      y += HEIGHT;
+      const groups = [
+        ["TargetGroup", primary, "primary group"],
+        ["TargetGroup", alternate, "alternate group"],
+      ] as const;
+      widgets.push(
+        graph(0, `${service.name}: release in progress (traffic per target group, deployments)`, [
+          ...groups.map(
+            ([dim, value, label]): MetricRow => [
+              "AWS/ApplicationELB",
+              "RequestCount",
+              ...lb,
+              dim,
+              value,
+              { stat: "Sum", label: `Requests, ${label}` },
+            ],
+          ),
+          [
+            "ECS/ContainerInsights",
+            "DeploymentCount",
+            ...svc,
+            { stat: "Maximum", label: "Deployments", yAxis: "right" },
+          ],
+        ]),
+        graph(
+          WIDTH,
+          `${service.name}: 5xx per target group (a bad new revision shows here first)`,
+          groups.map(
+            ([dim, value, label]): MetricRow => [
+              "AWS/ApplicationELB",
+              "HTTPCode_Target_5XX_Count",
+              ...lb,
+              dim,
+              value,
+              { stat: "Sum", label: `5xx, ${label}` },
+            ],
+          ),
+        ),
+      );
+    }
   }
   y += HEIGHT;
   widgets.push({

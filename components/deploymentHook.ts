@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH } from "./iam";
+import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "./iam";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -29,9 +29,6 @@ export const HOOK_RUNTIME = "nodejs24.x";
 
 /** Seconds the function may run: five attempts per check, per address, per check, with room to spare. */
 export const HOOK_TIMEOUT_SECONDS = 300;
-
-/** The AWS managed policy Lambda needs to put a function's network interfaces in a VPC. */
-export const LAMBDA_VPC_POLICY = "service-role/AWSLambdaVPCAccessExecutionRole";
 
 /** The hook's source, transpiled to CommonJS for the Lambda runtime. */
 export function hookCode(source = HOOK_SOURCE): string {
@@ -179,7 +176,7 @@ export class DeploymentHook extends pulumi.ComponentResource {
       `${name}-vpc-access`,
       {
         role: role.name,
-        policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${LAMBDA_VPC_POLICY}`,
+        policyArn: partition.apply((p) => managedPolicyArn(p, PROGRAM_MANAGED_POLICIES.lambdaVpcAccess)),
       },
       o,
     );

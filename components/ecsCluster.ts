@@ -54,7 +54,7 @@ import {
   renderUserData,
   spotInstanceTypes,
 } from "./containerInstance";
-import { IAM_PATH } from "./iam";
+import { IAM_PATH, PROGRAM_MANAGED_POLICIES } from "./iam";
 import { type Architecture, INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "./instanceTypes";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -210,8 +210,8 @@ export const EC2_TRUST_POLICY: aws.iam.PolicyDocument = {
 
 /** The instance role's only permissions: register with ECS and pull images; be reachable by Session Manager. */
 export const INSTANCE_MANAGED_POLICIES = {
-  "ecs-for-ec2": "service-role/AmazonEC2ContainerServiceforEC2Role",
-  "ssm-core": "AmazonSSMManagedInstanceCore",
+  "ecs-for-ec2": PROGRAM_MANAGED_POLICIES.ecsContainerInstance,
+  "ssm-core": PROGRAM_MANAGED_POLICIES.ssmManagedInstance,
 } as const;
 
 /** An ECS cluster with EC2 capacity in private subnets, scaled by an ASG capacity provider. */

@@ -24,3 +24,21 @@ export function permissionsBoundaryName(project: string): string {
 export function permissionsBoundaryArn(partition: string, accountId: string, project: string): string {
   return `arn:${partition}:iam::${accountId}:policy${CI_IAM_PATH}${permissionsBoundaryName(project)}`;
 }
+
+/**
+ * The AWS managed policies the program attaches to its roles, with their paths: the container instances'
+ * (ECS agent, Session Manager), the ECS infrastructure role's (traffic shifts of managed deployments), and the
+ * deployment hook's (its network interfaces in the VPC). The bootstrap lets the deploy roles attach these and
+ * no others, and the workload boundary allows what they grant.
+ */
+export const PROGRAM_MANAGED_POLICIES = {
+  ecsContainerInstance: "service-role/AmazonEC2ContainerServiceforEC2Role",
+  ssmManagedInstance: "AmazonSSMManagedInstanceCore",
+  ecsLoadBalancers: "AmazonECSInfrastructureRolePolicyForLoadBalancers",
+  lambdaVpcAccess: "service-role/AWSLambdaVPCAccessExecutionRole",
+} as const;
+
+/** The ARN of an AWS managed policy, given as `path/name` (e.g. `service-role/AWSLambdaVPCAccessExecutionRole`). */
+export function managedPolicyArn(partition: string, pathAndName: string): string {
+  return `arn:${partition}:iam::aws:policy/${pathAndName}`;
+}

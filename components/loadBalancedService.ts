@@ -57,8 +57,14 @@ export class LoadBalancedService extends pulumi.ComponentResource {
   readonly alarms: aws.cloudwatch.MetricAlarm[];
   /** The ECS service's name. */
   readonly serviceName: pulumi.Output<string>;
-  /** The target group's ARN suffix (its CloudWatch dimension). */
-  readonly targetGroupArnSuffix: pulumi.Output<string>;
+  /** The target groups' ARN suffixes (their CloudWatch dimension): one, or two for a managed deployment. */
+  readonly targetGroupArnSuffixes: pulumi.Output<string>[];
+  /** The alternate target group of a blue-green, canary or linear deployment; undefined for a rolling one. */
+  readonly alternateTargetGroup: aws.lb.TargetGroup | undefined;
+  /** The test listener's rule of a managed deployment; undefined for a rolling one. */
+  readonly testListenerRule: aws.lb.ListenerRule | undefined;
+  /** The alarms ECS rolls a release back on. */
+  readonly releaseAlarms: aws.cloudwatch.MetricAlarm[];
   /** The log group's name. */
   readonly logGroupName: pulumi.Output<string>;
   /** Tasks one container instance holds (by memory reservation and CPU). */
@@ -327,13 +333,16 @@ export class LoadBalancedService extends pulumi.ComponentResource {
     this.taskRole = roles.taskRole;
     this.executionRole = roles.executionRole;
     this.serviceName = service.name;
-    this.targetGroupArnSuffix = targetGroup.arnSuffix;
+    this.targetGroupArnSuffixes = targetGroups.map((g) => g.arnSuffix);
+    this.alternateTargetGroup = alternateTargetGroup;
+    this.testListenerRule = testListenerRule;
+    this.releaseAlarms = releaseAlarms;
     this.logGroupName = logGroup.name;
     this.tasksPerInstance = r.tasksPerInstance;
     this.healthCheckPath = r.healthCheckPath;
     this.registerOutputs({
       serviceName: this.serviceName,
-      targetGroupArnSuffix: this.targetGroupArnSuffix,
+      targetGroupArnSuffixes: this.targetGroupArnSuffixes,
       logGroupName: this.logGroupName,
       tasksPerInstance: this.tasksPerInstance,
       healthCheckPath: this.healthCheckPath,

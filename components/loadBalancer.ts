@@ -21,7 +21,7 @@ import {
   type ValueOf,
 } from "./args";
 import type { EcsClusterRef } from "./ecsCluster";
-import { IAM_PATH } from "./iam";
+import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "./iam";
 import { createListeners, NO_ROUTE_RESPONSE } from "./listeners";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
@@ -74,9 +74,6 @@ export const LOAD_BALANCER_ARGS = {
 
 /** The test listener's port when a stack has services that deploy blue-green, canary or linear. */
 export const DEFAULT_TEST_LISTENER_PORT = 9000;
-
-/** The AWS managed policy that lets ECS shift a managed deployment's traffic (ECS developer guide). */
-export const ECS_LOAD_BALANCER_POLICY = "AmazonECSInfrastructureRolePolicyForLoadBalancers";
 
 /** The infrastructure role's trust policy: ECS, acting for this account only. */
 export function ecsInfrastructureTrustPolicy(accountId: string): aws.iam.PolicyDocument {
@@ -332,7 +329,8 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
         `${name}-ecs-infrastructure-policy`,
         {
           role: role.name,
-          policyArn: pulumi.interpolate`arn:${partition}:iam::aws:policy/${ECS_LOAD_BALANCER_POLICY}`,
+          // AWS managed policy for ECS traffic shifts (ECS developer guide); no service-role/ path.
+          policyArn: partition.apply((p) => managedPolicyArn(p, PROGRAM_MANAGED_POLICIES.ecsLoadBalancers)),
         },
         o,
       );

@@ -9,7 +9,15 @@ import {
   type StackValidationPolicy,
   validateResourceOfType,
 } from "@pulumi/policy";
-import { asArray, controls, parseJson, referenced, resourcesOf } from "./common";
+import {
+  asArray,
+  controls,
+  DEFAULT_PROD_STACKS,
+  isProdUrn,
+  parseJson,
+  referenced,
+  resourcesOf,
+} from "./common";
 
 type Container = aws.ecs.ContainerDefinition;
 
@@ -182,6 +190,36 @@ export const circuitBreaker: ResourceValidationPolicy = {
   }),
 };
 
+export const alarmRollbackInProd: ResourceValidationPolicy = {
+  name: "ecs-service-alarm-rollback-prod",
+  description:
+    "In production stacks, services name CloudWatch alarms that roll a bad release back (deployment alarms with " +
+    "rollback): a release that starts fine but answers errors or slowly must not stay.",
+  enforcementLevel: "mandatory",
+  severity: "high",
+  tags: ["design:reliability"],
+  configSchema: {
+    properties: {
+      prodStacks: {
+        type: "array" as const,
+        items: { type: "string" as const },
+        default: DEFAULT_PROD_STACKS,
+        description: "Stacks held to production rules.",
+      },
+    },
+  },
+  validateResource: validateResourceOfType(aws.ecs.Service, (svc, args, report) => {
+    const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();
+    if (!isProdUrn(args.urn, prodStacks)) args.notApplicable("not a production stack");
+    const alarms = svc.alarms as { enable?: boolean; rollback?: boolean; alarmNames?: string[] } | undefined;
+    if (alarms?.enable !== true || alarms.rollback !== true || asArray(alarms.alarmNames).length === 0) {
+      report(
+        "alarms must name at least one alarm, with enable and rollback set to true, in a production stack",
+      );
+    }
+  }),
+};
+
 export const capacityProviderStrategy: ResourceValidationPolicy = {
   name: "ecs-service-capacity-provider",
   description:
@@ -261,6 +299,7 @@ export const containerPolicies = [
   roleSeparation,
   dynamicHostPorts,
   circuitBreaker,
+  alarmRollbackInProd,
   capacityProviderStrategy,
   serviceNoPublicIp,
   ecrScanOnPush,

@@ -313,6 +313,24 @@ const CASES: Case[] = [
     messages: [/^deploymentCircuitBreaker must have enable and rollback set to true$/],
   },
   {
+    policy: "ecs-service-alarm-rollback-prod",
+    broken: "a rolling prod service without alarms",
+    stack: "prod",
+    tweaks: { service: (a) => ({ ...a, alarms: undefined }) },
+    messages: [
+      /^alarms must name at least one alarm, with enable and rollback set to true, in a production stack$/,
+    ],
+  },
+  {
+    policy: "ecs-service-alarm-rollback-prod",
+    broken: "alarms that do not roll back in prod",
+    stack: "prod",
+    tweaks: { service: (a) => ({ ...a, alarms: { alarmNames: ["x"], enable: true, rollback: false } }) },
+    messages: [
+      /^alarms must name at least one alarm, with enable and rollback set to true, in a production stack$/,
+    ],
+  },
+  {
     policy: "ecs-service-capacity-provider",
     broken: "a launch type instead of a capacity provider",
     tweaks: { service: (a) => ({ ...a, launchType: "EC2", capacityProviderStrategies: undefined }) },

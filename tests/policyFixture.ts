@@ -300,6 +300,7 @@ class Fixture extends pulumi.ComponentResource {
         desiredCount: 2,
         capacityProviderStrategies: [{ capacityProvider: "fixture-cp", weight: 1 }],
         deploymentCircuitBreaker: { enable: true, rollback: true },
+        alarms: { alarmNames: ["fixture-release-5xx-rate"], enable: true, rollback: true },
         loadBalancers: [{ targetGroupArn: tg.arn, containerName: "api", containerPort: 8080 }],
       },
       (n, a: aws.ecs.ServiceArgs) => new aws.ecs.Service(n, a, opts),

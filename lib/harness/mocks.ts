@@ -141,6 +141,11 @@ const OUTPUTS: Record<string, OutputFiller> = {
     const groupName = physicalName(name, inputs);
     return { name: groupName, arn: `arn:aws:logs:${region}:${ACCOUNT_ID}:log-group:${groupName}` };
   },
+  // Lambda function ARNs end in `function:<name>`.
+  "aws:lambda/function:Function": (name, inputs, region) => {
+    const functionName = physicalName(name, inputs);
+    return { name: functionName, arn: `arn:aws:lambda:${region}:${ACCOUNT_ID}:function:${functionName}` };
+  },
   // Route 53 answers a record's fully qualified name without the trailing dot.
   "aws:route53/record:Record": (_name, inputs) => ({ fqdn: String(inputs.name ?? "").replace(/\.$/, "") }),
   // SNS topic ARNs end in the bare topic name.

@@ -19,8 +19,8 @@ const SPEC: DashboardSpec = {
   clusterName: "apps",
   autoScalingGroupName: "apps-asg",
   services: [
-    { name: "api", serviceName: "api-service", targetGroupArnSuffix: "targetgroup/api-tg/1" },
-    { name: "web", serviceName: "web-service", targetGroupArnSuffix: "targetgroup/web-tg/2" },
+    { name: "api", serviceName: "api-service", targetGroupArnSuffixes: ["targetgroup/api-tg/1"] },
+    { name: "web", serviceName: "web-service", targetGroupArnSuffixes: ["targetgroup/web-tg/2"] },
   ],
   alarmArns: [
     "arn:aws:cloudwatch:eu-west-1:123456789012:alarm:a",
@@ -79,7 +79,10 @@ describe("dashboardBody", () => {
           if (!parsed) continue;
           const d = parsed.dimensions;
           if ("TargetGroup" in d)
-            assert.deepEqual(d, { LoadBalancer: SPEC.albArnSuffix, TargetGroup: s.targetGroupArnSuffix });
+            assert.deepEqual(d, {
+              LoadBalancer: SPEC.albArnSuffix,
+              TargetGroup: s.targetGroupArnSuffixes[0],
+            });
           else assert.deepEqual(d, { ClusterName: "apps", ServiceName: s.serviceName }, parsed.metric);
         }
       }
@@ -128,12 +131,14 @@ describe("dashboardBody", () => {
     const service = fc.record({
       name: fc.stringMatching(/^[a-z][a-z0-9-]{0,14}$/),
       serviceName: fc.string({ minLength: 1 }),
-      targetGroupArnSuffix: fc.string({ minLength: 1 }),
+      targetGroupArnSuffixes: fc.array(fc.string({ minLength: 1 }), { minLength: 1, maxLength: 2 }),
     });
     fc.assert(
       fc.property(fc.array(service, { maxLength: 12 }), (services) => {
         const { widgets } = dashboardBody({ ...SPEC, services });
-        assert.equal(widgets.length, 2 + 4 * services.length + 1);
+        // Two rows of two graphs per service, a third row while a managed deployment can be in progress.
+        const rows = services.reduce((n, sv) => n + (sv.targetGroupArnSuffixes.length === 2 ? 3 : 2), 0);
+        assert.equal(widgets.length, 2 + 2 * rows + 1);
         for (const w of widgets) assert.ok(w.x >= 0 && w.y >= 0 && w.width > 0 && w.x + w.width <= 24);
         for (let i = 0; i < widgets.length; i++) {
           for (let j = i + 1; j < widgets.length; j++) {

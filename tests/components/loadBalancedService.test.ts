@@ -122,7 +122,7 @@ async function evaluate(args: ServiceOptions = {}): Promise<Run> {
       executionRole: nameOf(s.executionRole),
       alarms: s.alarms.map(nameOf),
       serviceName: s.serviceName,
-      targetGroupArnSuffix: s.targetGroupArnSuffix,
+      targetGroupArnSuffixes: s.targetGroupArnSuffixes,
       logGroupName: s.logGroupName,
       tasksPerInstance: s.tasksPerInstance,
       healthCheckPath: s.healthCheckPath,
@@ -460,7 +460,7 @@ describe("LoadBalancedService", () => {
         .sort(),
     );
     assert.equal(o.serviceName, e.one("aws:ecs/service:Service").state.name);
-    assert.equal(o.targetGroupArnSuffix, e.one("aws:lb/targetGroup:TargetGroup").state.arnSuffix);
+    assert.deepEqual(o.targetGroupArnSuffixes, [e.one("aws:lb/targetGroup:TargetGroup").state.arnSuffix]);
     assert.equal(o.logGroupName, e.one("aws:cloudwatch/logGroup:LogGroup").state.name);
     assert.equal(o.healthCheckPath, "/health/live");
     // t3.medium: 2048 CPU units / 512 = 4; 3686 MiB / 512 MiB reserved = 7.
