@@ -27,8 +27,8 @@ export const HOOK_SOURCE = path.resolve(__dirname, "..", "hooks", "smokeTest.ts"
 /** The Lambda runtime: the Node the services run on. */
 export const HOOK_RUNTIME = "nodejs24.x";
 
-/** Seconds the function may run: five attempts per check, per address, per check, with room to spare. */
-export const HOOK_TIMEOUT_SECONDS = 300;
+/** Seconds the function may run: 5 attempts (5 s each, 3 s apart) of 3 checks on up to 3 addresses is 360 s. */
+export const HOOK_TIMEOUT_SECONDS = 420;
 
 /** The hook's source, transpiled to CommonJS for the Lambda runtime. */
 export function hookCode(source = HOOK_SOURCE): string {

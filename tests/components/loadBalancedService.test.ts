@@ -531,3 +531,190 @@ describe("LoadBalancedService", () => {
     );
   });
 });
+
+describe("LoadBalancedService deploying canary, with a test listener and a smoke-test hook", () => {
+  let run: Run;
+  const HOOK = {
+    functionArn: `arn:aws:lambda:eu-west-1:${ACCOUNT_ID}:function:hook`,
+    invokeRoleArn: `arn:aws:iam::${ACCOUNT_ID}:role/ecs-json-api/hook-invoke`,
+    checks: [{ path: "/healthz", status: 200 }],
+  };
+  const INFRASTRUCTURE_ROLE = `arn:aws:iam::${ACCOUNT_ID}:role/ecs-json-api/ecs-infrastructure`;
+  const service = () => run.evaluation.one("aws:ecs/service:Service");
+  const rule = (name: string) => run.evaluation.named(name, "aws:lb/listenerRule:ListenerRule");
+  const groups = () => run.evaluation.resourcesOfType("aws:lb/targetGroup:TargetGroup");
+
+  before(async () => {
+    const options = new Map<string, pulumi.CustomResourceOptions>();
+    const evaluation = await runUnderMocks(() => {
+      pulumi.runtime.registerStackTransformation(({ name, opts }) => {
+        options.set(name, opts);
+        return undefined;
+      });
+      const base = sharedLoadBalancer();
+      const testListener = new aws.lb.Listener(
+        "shared-test",
+        {
+          loadBalancerArn: `arn:aws:elasticloadbalancing:eu-west-1:${ACCOUNT_ID}:loadbalancer/${ALB_ARN_SUFFIX}`,
+          port: 9000,
+          protocol: "HTTP",
+          defaultActions: [
+            { type: "fixed-response", fixedResponse: { contentType: "text/plain", statusCode: "404" } },
+          ],
+        },
+        {
+          provider: new aws.Provider("shared-test-aws", { region: "eu-west-1", defaultTags: { tags: TAGS } }),
+        },
+      );
+      const lb: LoadBalancerRef = {
+        ...base,
+        testListener,
+        testListenerPort: 9000,
+        infrastructureRoleArn: pulumi.output(INFRASTRUCTURE_ROLE),
+      };
+      new LoadBalancedService(
+        "web",
+        serviceArgs(lb, {
+          containerName: "web",
+          container: { user: "1000:1000" },
+          deployment: {
+            deploymentStrategy: "canary",
+            canaryPercent: 10,
+            canaryBakeMinutes: 5,
+            bakeMinutes: 10,
+          },
+          smokeTest: HOOK,
+        }),
+      );
+      return {};
+    });
+    run = { evaluation, options };
+  });
+
+  it("gives the new revision a second target group, configured like the first", () => {
+    const [primary, alternate] = groups();
+    assert.deepEqual([primary.name, alternate.name], ["web-tg", "web-tg-alt"]);
+    for (const key of ["port", "protocol", "targetType", "healthCheck", "deregistrationDelay", "vpcId"]) {
+      assert.deepEqual(alternate.inputs[key], primary.inputs[key], key);
+    }
+  });
+
+  it("routes production and test traffic all to the primary group, and lets ECS move the weights", () => {
+    const [primary, alternate] = groups();
+    const forward = [
+      {
+        type: "forward",
+        forward: {
+          targetGroups: [
+            { arn: primary.state.arn, weight: 100 },
+            { arn: alternate.state.arn, weight: 0 },
+          ],
+        },
+      },
+    ];
+    for (const name of ["web-rule", "web-test-rule"]) {
+      assert.deepEqual(rule(name).inputs.actions, forward, name);
+      // ECS leaves the weights where the last deployment ended: Pulumi must not put them back.
+      assert.deepEqual(run.options.get(name)?.ignoreChanges, ["actions"], name);
+    }
+    assert.deepEqual(rule("web-test-rule").inputs.conditions, rule("web-rule").inputs.conditions);
+    assert.equal(rule("web-test-rule").inputs.listenerArn, run.evaluation.named("shared-test").state.arn);
+  });
+
+  it("wires the groups, both rules and ECS's infrastructure role into the service's load balancer", () => {
+    const [primary, alternate] = groups();
+    const [mapping] = service().inputs.loadBalancers;
+    assert.equal(mapping.targetGroupArn, primary.state.arn);
+    assert.deepEqual(mapping.advancedConfiguration, {
+      alternateTargetGroupArn: alternate.state.arn,
+      productionListenerRule: rule("web-rule").state.arn,
+      testListenerRule: rule("web-test-rule").state.arn,
+      roleArn: INFRASTRUCTURE_ROLE,
+    });
+    // A deployment may leave the groups swapped; sending them back would start another one.
+    assert.deepEqual(run.options.get("web-service")?.ignoreChanges, ["desiredCount", "loadBalancers"]);
+  });
+
+  it("deploys canary: 10% for 5 minutes, the old revision kept 10, after the smoke test passes", () => {
+    const d = service().inputs.deploymentConfiguration;
+    assert.equal(d.strategy, "CANARY");
+    assert.deepEqual(d.canaryConfiguration, { canaryPercent: 10, canaryBakeTimeInMinutes: "5" });
+    assert.equal(d.bakeTimeInMinutes, "10");
+    const [hook] = d.lifecycleHooks;
+    assert.deepEqual([hook.hookTargetArn, hook.roleArn], [HOOK.functionArn, HOOK.invokeRoleArn]);
+    const details = JSON.parse(hook.hookDetails);
+    assert.deepEqual(details, {
+      loadBalancer: ALB_ARN_SUFFIX,
+      port: 9000,
+      host: "localhost",
+      checks: HOOK.checks,
+    });
+  });
+
+  it("rolls a release back on its 5xx rate and p99 alarms, keeping the circuit breaker", () => {
+    const alarms = service().inputs.alarms;
+    assert.deepEqual([alarms.enable, alarms.rollback], [true, true]);
+    const names = run.evaluation
+      .resourcesOfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+      .filter((a) => /-release-/.test(a.name))
+      .map((a) => a.state.name);
+    assert.deepEqual([...alarms.alarmNames].sort(), names.sort());
+    assert.equal(names.length, 2);
+    assert.deepEqual(service().inputs.deploymentCircuitBreaker, { enable: true, rollback: true });
+  });
+
+  it("watches both target groups in every target-group alarm, since the traffic moves between them", () => {
+    const [primary, alternate] = groups();
+    for (const alarm of run.evaluation.resourcesOfType("aws:cloudwatch/metricAlarm:MetricAlarm")) {
+      const groupsWatched = (alarm.inputs.metricQueries ?? [])
+        .map((q: any) => q.metric?.dimensions?.TargetGroup)
+        .filter(Boolean);
+      if (alarm.inputs.namespace === "AWS/ApplicationELB" || groupsWatched.length > 0) {
+        assert.deepEqual(
+          [...new Set(groupsWatched)].sort(),
+          [primary.state.arnSuffix, alternate.state.arnSuffix].sort(),
+          alarm.name,
+        );
+      }
+    }
+  });
+
+  it("scales on requests per running task across both groups", () => {
+    const policy = run.evaluation.named("web-scale-on-requests");
+    const spec = policy.inputs.targetTrackingScalingPolicyConfiguration.customizedMetricSpecification;
+    const requestGroups = spec.metrics
+      .filter((m: any) => m.metricStat?.metric.metricName === "RequestCount")
+      .map((m: any) => m.metricStat.metric.dimensions.find((d: any) => d.name === "TargetGroup").value);
+    const [primary, alternate] = groups();
+    assert.deepEqual(requestGroups, [primary.state.arnSuffix, alternate.state.arnSuffix]);
+    assert.match(spec.metrics.at(-1).expression, /\/ tasks$/);
+  });
+
+  it("waits for the whole release (canary bake and final bake) before pulumi up reports", () => {
+    const timeouts = run.options.get("web-service")?.customTimeouts as { update: string };
+    assert.ok(seconds(timeouts.update) > (5 + 10) * 60 + seconds(STEADY_STATE_TIMEOUT));
+  });
+
+  it("passes the project's policy pack", async () => {
+    assert.deepEqual(
+      (await checkStack(run.evaluation)).violations.map(
+        (v: { policy: string; message: string }) => `${v.policy}: ${v.message}`,
+      ),
+      [],
+    );
+  });
+
+  it("refuses a managed strategy on a load balancer without a test listener", async () => {
+    await assert.rejects(
+      runUnderMocks(
+        () =>
+          new LoadBalancedService(
+            "web",
+            serviceArgs(sharedLoadBalancer(), { deployment: { deploymentStrategy: "blue-green" } }),
+          ),
+      ),
+      (err: Error) =>
+        err instanceof ArgumentError && /needs a load balancer with a test listener/.test(err.message),
+    );
+  });
+});

@@ -323,3 +323,65 @@ describe("LoadBalancer", () => {
     assert.deepEqual((await checkStack(prod)).violations, []);
   });
 });
+
+describe("LoadBalancer with a test listener, for managed deployments", () => {
+  let e: Evaluation;
+  const VPC_CIDR = "10.0.0.0/16";
+  before(async () => {
+    e = await runUnderMocks(() => {
+      const lb = new LoadBalancer("web", { ...BASE, testListenerPort: 9000, vpcCidrBlock: VPC_CIDR });
+      return {
+        testListener: lb.testListener ? nameOf(lb.testListener) : null,
+        testListenerPort: lb.testListenerPort,
+        infrastructureRoleArn: lb.infrastructureRoleArn,
+        ready: lb.ready.map(nameOf),
+      };
+    });
+  });
+
+  it("listens for test traffic on its own port, routing nothing by itself (each service adds its test rule)", () => {
+    const test = e.named("web-test");
+    assert.deepEqual([test.inputs.port, test.inputs.protocol], [9000, "HTTP"]);
+    assert.equal(test.inputs.defaultActions[0].type, "fixed-response");
+    assert.equal(e.outputs.testListener, "web-test");
+    assert.ok(e.outputs.ready.includes("web-test"), "services wait for it");
+  });
+
+  it("admits test traffic from inside the VPC only, never from anywhere", () => {
+    const rules = e
+      .resourcesOfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule")
+      .filter((r) => r.inputs.fromPort === 9000);
+    assert.deepEqual(
+      rules.map((r) => [r.inputs.cidrIpv4, r.inputs.toPort]),
+      [[VPC_CIDR, 9000]],
+    );
+  });
+
+  it("gives ECS a role to shift traffic with: trusted by ECS for this account, with AWS's policy for it", () => {
+    const role = e.named("web-ecs-infrastructure-role");
+    const trust = JSON.parse(role.inputs.assumeRolePolicy);
+    assert.deepEqual(trust.Statement[0].Principal, { Service: "ecs.amazonaws.com" });
+    assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
+    const attachment = e.named("web-ecs-infrastructure-policy");
+    assert.equal(
+      attachment.inputs.policyArn,
+      "arn:aws:iam::aws:policy/AmazonECSInfrastructureRolePolicyForLoadBalancers",
+    );
+    assert.equal(e.outputs.infrastructureRoleArn, role.state.arn);
+  });
+
+  it("refuses a production port, and a test listener without the VPC's CIDR to admit", () => {
+    assert.deepEqual(loadBalancerArgsProblems({ testListenerPort: 443, vpcCidrBlock: VPC_CIDR }), [
+      "testListenerPort = 443 is a production port; choose another",
+    ]);
+    assert.deepEqual(loadBalancerArgsProblems({ testListenerPort: 9000 }), [
+      "testListenerPort = 9000 needs vpcCidrBlock, the only source it admits",
+    ]);
+  });
+
+  it("makes neither without a test port", async () => {
+    const plain = await evaluate();
+    assert.equal(plain.resourcesOfType("aws:iam/role:Role").length, 0);
+    assert.equal(plain.resourcesOfType("aws:lb/listener:Listener").length, 1);
+  });
+});

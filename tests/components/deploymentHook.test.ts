@@ -1,0 +1,97 @@
+/** DeploymentHook: the packaged smoke-test function, its network, its roles, and the role ECS invokes it with. */
+import * as assert from "node:assert/strict";
+import * as vm from "node:vm";
+import { DeploymentHook, HOOK_RUNTIME, hookCode } from "../../components/deploymentHook";
+import { ACCOUNT_ID, type Evaluation, runUnderMocks } from "../../lib/harness";
+import { checkStack } from "../../lib/policy";
+
+const NETWORK = { vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", privateSubnetIds: ["subnet-a", "subnet-b"] };
+const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
+
+describe("DeploymentHook", () => {
+  let e: Evaluation;
+  before(async () => {
+    e = await runUnderMocks(() => {
+      const hook = new DeploymentHook("hook", {
+        region: "eu-west-1",
+        tags: { project: "ecs-json-api", stack: "test" },
+        network: NETWORK,
+        testListenerPort: 9000,
+        permissionsBoundary: BOUNDARY,
+      });
+      return { functionArn: hook.functionArn, invokeRoleArn: hook.invokeRoleArn };
+    });
+  });
+
+  it("packages hooks/smokeTest.ts as one CommonJS file whose handler the Lambda runtime can call", () => {
+    const module = { exports: {} as Record<string, unknown> };
+    vm.runInNewContext(hookCode(), { module, exports: module.exports, require, console, setTimeout });
+    assert.equal(typeof module.exports.handler, "function");
+    assert.equal(typeof module.exports.makeHandler, "function");
+  });
+
+  it("runs on the services' Node, in the VPC's private subnets, long enough for every retry", () => {
+    const fn = e.one("aws:lambda/function:Function").inputs;
+    assert.equal(fn.runtime, HOOK_RUNTIME);
+    assert.equal(fn.handler, "index.handler");
+    assert.deepEqual(fn.vpcConfig.subnetIds, NETWORK.privateSubnetIds);
+    // Five attempts of up to 5 s plus 3 s apart, for three checks on up to three addresses: 360 s.
+    assert.ok(fn.timeout >= 5 * (5 + 3) * 3 * 3);
+  });
+
+  it("lets the function out only to the test listener inside the VPC and to HTTPS, and nothing in", () => {
+    const egress = e
+      .resourcesOfType("aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule")
+      .map((r) => [r.inputs.fromPort, r.inputs.toPort, r.inputs.cidrIpv4])
+      .sort();
+    assert.deepEqual(egress, [
+      [443, 443, "0.0.0.0/0"],
+      [9000, 9000, NETWORK.vpcCidrBlock],
+    ]);
+    assert.equal(e.resourcesOfType("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule").length, 0);
+  });
+
+  it("gives the function its own log group's streams and Lambda's VPC networking, nothing else", () => {
+    const role = e.named("hook-role");
+    assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
+      Service: "lambda.amazonaws.com",
+    });
+    const [statement] = JSON.parse(e.named("hook-write-logs").inputs.policy).Statement;
+    assert.deepEqual(statement.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+    assert.equal(
+      statement.Resource,
+      `${e.named("hook-logs", "aws:cloudwatch/logGroup:LogGroup").state.arn}:log-stream:*`,
+    );
+    assert.equal(
+      e.named("hook-vpc-access").inputs.policyArn,
+      "arn:aws:iam::aws:policy/service-role/AWSLambdaVPCAccessExecutionRole",
+    );
+  });
+
+  it("lets ECS invoke this one function, and nothing else", () => {
+    const invoke = e.named("hook-invoke-role");
+    assert.deepEqual(JSON.parse(invoke.inputs.assumeRolePolicy).Statement[0].Principal, {
+      Service: "ecs.amazonaws.com",
+    });
+    const [statement] = JSON.parse(e.named("hook-invoke").inputs.policy).Statement;
+    assert.deepEqual(
+      [statement.Action, statement.Resource],
+      ["lambda:InvokeFunction", e.outputs.functionArn],
+    );
+    assert.equal(e.outputs.invokeRoleArn, invoke.state.arn);
+  });
+
+  it("bounds both roles by the workload boundary", () => {
+    for (const role of e.resourcesOfType("aws:iam/role:Role"))
+      assert.equal(role.inputs.permissionsBoundary, BOUNDARY);
+  });
+
+  it("passes the project's policy pack", async () => {
+    assert.deepEqual(
+      (await checkStack(e)).violations.map(
+        (v: { policy: string; message: string }) => `${v.policy}: ${v.message}`,
+      ),
+      [],
+    );
+  });
+});
