@@ -183,12 +183,14 @@ export interface SmokeTestHook {
 export function hookDetails(args: {
   loadBalancerArnSuffix: string;
   testListenerPort: number;
+  https: boolean;
   host: string;
   checks: SmokeCheck[];
 }): string {
   return JSON.stringify({
     loadBalancer: args.loadBalancerArnSuffix,
     port: args.testListenerPort,
+    protocol: args.https ? "https" : "http",
     host: args.host,
     checks: args.checks,
   });

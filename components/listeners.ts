@@ -52,6 +52,8 @@ export interface Listeners {
   all: aws.lb.Listener[];
   /** Whether traffic is served over HTTPS. */
   https: boolean;
+  /** The certificate HTTPS is served with; undefined without TLS. */
+  certificateArn?: pulumi.Input<string>;
 }
 
 /**
@@ -116,7 +118,7 @@ export function createListeners(
     },
     opts,
   );
-  return { production: https, all: [https, redirect], https: true };
+  return { production: https, all: [https, redirect], https: true, certificateArn };
 }
 
 /**

@@ -263,6 +263,7 @@ export class LoadBalancedService extends pulumi.ComponentResource {
                         hookDetails({
                           loadBalancerArnSuffix: arnSuffix,
                           testListenerPort: args.loadBalancer.testListenerPort,
+                          https: args.loadBalancer.https,
                           host: args.route.hosts[0] ?? "localhost",
                           checks: args.smokeTest?.checks ?? [],
                         }),

@@ -22,7 +22,7 @@ import {
 } from "./args";
 import type { EcsClusterRef } from "./ecsCluster";
 import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "./iam";
-import { createListeners, NO_ROUTE_RESPONSE } from "./listeners";
+import { createListeners, NO_ROUTE_RESPONSE, TLS_POLICY } from "./listeners";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -192,6 +192,8 @@ export interface LoadBalancerRef {
   readonly testListener: aws.lb.Listener | undefined;
   /** The test listener's port, 0 without one. */
   readonly testListenerPort: number;
+  /** Whether the listeners, the test listener included, serve HTTPS. */
+  readonly https: boolean;
   /** The role ECS shifts a managed deployment's traffic with; undefined without a test listener. */
   readonly infrastructureRoleArn: pulumi.Output<string> | undefined;
 }
@@ -302,12 +304,15 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
         },
         o,
       );
+      // With TLS in production, test traffic is encrypted too, with the same certificate and policy.
       this.testListener = new aws.lb.Listener(
         `${name}-test`,
         {
           loadBalancerArn: alb.arn,
           port: r.testListenerPort,
-          protocol: "HTTP",
+          ...(listeners.https
+            ? { protocol: "HTTPS", sslPolicy: TLS_POLICY, certificateArn: listeners.certificateArn }
+            : { protocol: "HTTP" }),
           defaultActions: [{ type: "fixed-response", fixedResponse: { ...NO_ROUTE_RESPONSE } }],
         },
         { ...o, dependsOn: [testRule] },

@@ -13,7 +13,8 @@
  * The function is packaged by the DeploymentHook component, which transpiles this file alone: it imports only
  * Node's modules, and the AWS SDK the Lambda runtime provides.
  */
-import { request } from "node:http";
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from "node:http";
+import { request as httpsRequest } from "node:https";
 
 /** One request the smoke test makes, and what it must answer. */
 export interface Check {
@@ -31,6 +32,8 @@ export interface SmokeTest {
   loadBalancer: string;
   /** The test listener's port. */
   port: number;
+  /** The test listener's protocol: https when production serves TLS. Defaults to http. */
+  protocol?: "http" | "https";
   /** The Host header to send: what the service's listener rule matches. */
   host: string;
   /** The requests and their expected answers. */
@@ -73,6 +76,8 @@ export function smokeTestProblem(value: unknown): string | undefined {
     return "hookDetails.loadBalancer is not an ALB ARN suffix app/<name>/<id>";
   if (!Number.isInteger(v.port) || (v.port as number) < 1 || (v.port as number) > 65535)
     return "hookDetails.port is not a port";
+  if (v.protocol !== undefined && v.protocol !== "http" && v.protocol !== "https")
+    return "hookDetails.protocol is neither http nor https";
   if (typeof v.host !== "string" || v.host === "") return "hookDetails.host is not a host name";
   if (!Array.isArray(v.checks) || v.checks.length === 0) return "hookDetails.checks is empty";
   for (const c of v.checks as Check[]) {
@@ -98,36 +103,42 @@ function canonical(value: unknown): string {
   return JSON.stringify(sort(value));
 }
 
-/** One GET to `address:port` with the Host header; resolves with the status and body, or the error's text. */
+/**
+ * One GET to `address:port` with the Host header; resolves with the status and body, or the error's text. Over
+ * HTTPS the certificate is not verified: it names the service's domain, never the load balancer's private
+ * address this connects to inside the VPC; the check is of the new revision's answers, and TLS still encrypts.
+ */
 function get(
+  test: Pick<SmokeTest, "port" | "host" | "protocol">,
   address: string,
-  port: number,
-  host: string,
   path: string,
   timeoutMs: number,
 ): Promise<{ status: number; body: string } | { error: string }> {
   return new Promise((resolve) => {
-    const req = request(
-      {
-        host: address,
-        port,
-        path,
-        method: "GET",
-        headers: { host, "user-agent": "ecs-json-api-smoke-test" },
-        timeout: timeoutMs,
-        agent: false,
-      },
-      (res) => {
-        let body = "";
-        res.setEncoding("utf8");
-        res.on("data", (chunk) => {
-          body += chunk;
-        });
-        res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
-      },
-    );
+    const options: RequestOptions & { rejectUnauthorized?: boolean; servername?: string } = {
+      host: address,
+      port: test.port,
+      path,
+      method: "GET",
+      headers: { host: test.host, "user-agent": "ecs-json-api-smoke-test" },
+      timeout: timeoutMs,
+      agent: false,
+    };
+    const https = test.protocol === "https";
+    if (https) {
+      options.rejectUnauthorized = false;
+      options.servername = test.host;
+    }
+    const req = (https ? httpsRequest : httpRequest)(options, (res: IncomingMessage) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (chunk: string) => {
+        body += chunk;
+      });
+      res.on("end", () => resolve({ status: res.statusCode ?? 0, body }));
+    });
     req.on("timeout", () => req.destroy(new Error(`no answer within ${timeoutMs} ms`)));
-    req.on("error", (err) => resolve({ error: err.message }));
+    req.on("error", (err: Error) => resolve({ error: err.message }));
     req.end();
   });
 }
@@ -165,7 +176,7 @@ export async function runSmokeTest(
     for (const check of test.checks) {
       let problem: string | undefined;
       for (let attempt = 1; attempt <= deps.attempts; attempt++) {
-        problem = checkProblem(check, await get(address, test.port, test.host, check.path, deps.timeoutMs));
+        problem = checkProblem(check, await get(test, address, check.path, deps.timeoutMs));
         deps.log({ address, path: check.path, attempt, ok: problem === undefined, problem });
         if (problem === undefined) break;
         if (attempt < deps.attempts) await sleep(deps.delayMs);

@@ -24,25 +24,42 @@ for (const stackName of ["test", "prod"]) {
       stack = await evaluateStack(stackName, { overrides: example });
     });
 
-    it("runs both services on the one cluster, behind the one load balancer and listener", () => {
+    it("runs both services on the one cluster, behind the one load balancer and its production listener", () => {
       const services = stack.resourcesOfType("aws:ecs/service:Service");
       assert.equal(services.length, 2);
       const cluster = stack.one("aws:ecs/cluster:Cluster");
       for (const s of services) assert.equal(s.inputs.cluster, cluster.state.arn, s.name);
       assert.equal(stack.resourcesOfType("aws:lb/loadBalancer:LoadBalancer").length, 1);
-      assert.equal(stack.resourcesOfType("aws:lb/listener:Listener").length, 1);
-      assert.equal(stack.resourcesOfType("aws:lb/targetGroup:TargetGroup").length, 2);
+      // The production listener, and the test listener both stacks' managed deployments use.
+      assert.deepEqual(
+        stack
+          .resourcesOfType("aws:lb/listener:Listener")
+          .map((l) => l.name)
+          .sort(),
+        [`api-${stackName}-lb-http`, `api-${stackName}-lb-test`],
+      );
+      // Each service has its own group, and a second one for its next release.
+      assert.deepEqual(
+        stack
+          .resourcesOfType("aws:lb/targetGroup:TargetGroup")
+          .map((t) => t.name)
+          .sort(),
+        ["api-tg", "api-tg-alt", "web-tg", "web-tg-alt"].map((n) => `api-${stackName}-${n}`),
+      );
     });
 
     it("routes /api/* to the API and / to the page, each to its own target group, in a fixed order", () => {
-      const listener = stack.one("aws:lb/listener:Listener");
+      const listener = stack.named(`api-${stackName}-lb-http`);
       const rules = stack
         .resourcesOfType("aws:lb/listenerRule:ListenerRule")
+        .filter((r) => r.inputs.listenerArn === listener.state.arn)
         .sort((a, b) => a.inputs.priority - b.inputs.priority);
-      for (const rule of rules) assert.equal(rule.inputs.listenerArn, listener.state.arn);
+      // All production traffic goes to each service's primary group until a release moves it.
+      const live = (r: RecordedResource) =>
+        r.inputs.actions[0].forward.targetGroups.find((g: any) => g.weight === 100).arn;
       const routes = rules.map((r) => ({
         paths: r.inputs.conditions.flatMap((c: any) => c.pathPattern?.values ?? []),
-        targetGroup: stack.resources.find((t) => t.state.arn === r.inputs.actions[0].targetGroupArn)?.name,
+        targetGroup: stack.resources.find((t) => t.state.arn === live(r))?.name,
       }));
       assert.deepEqual(routes, [
         { paths: ["/", "/index.html"], targetGroup: `api-${stackName}-web-tg` },
@@ -84,16 +101,20 @@ for (const stackName of ["test", "prod"]) {
     it("gives each service its logs, alarms, scaling on CPU, memory and requests, and a dashboard row", () => {
       for (const service of ["api", "web"]) {
         assert.equal(ofService(service, "aws:cloudwatch/logGroup:LogGroup").length, 1, service);
-        assert.equal(ofService(service, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 6, service);
-        const metrics = ofService(service, "aws:appautoscaling/policy:Policy").map(
-          (p) =>
-            p.inputs.targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification
-              .predefinedMetricType,
-        );
+        // Six that tell an operator, two that roll a bad release back.
+        assert.equal(ofService(service, "aws:cloudwatch/metricAlarm:MetricAlarm").length, 8, service);
+        // Requests per task come from both target groups (a release moves the traffic between them).
+        const metrics = ofService(service, "aws:appautoscaling/policy:Policy").map((p) => {
+          const c = p.inputs.targetTrackingScalingPolicyConfiguration;
+          return (
+            c.predefinedMetricSpecification?.predefinedMetricType ??
+            c.customizedMetricSpecification.metrics.at(-1).label
+          );
+        });
         assert.deepEqual(metrics.sort(), [
-          "ALBRequestCountPerTarget",
           "ECSServiceAverageCPUUtilization",
           "ECSServiceAverageMemoryUtilization",
+          "Requests per task per minute",
         ]);
       }
       const body = JSON.parse(stack.one("aws:cloudwatch/dashboard:Dashboard").inputs.dashboardBody);
@@ -132,8 +153,9 @@ for (const stackName of ["test", "prod"]) {
 
 describe("the two-services example's capacity", () => {
   it("is checked over both services: too few instances for their peaks together is refused", async () => {
-    // Alone, the API's 4 + 1 tasks of 256 CPU units fit one t4g.medium (2048 units); with the page at 12 + 1
-    // tasks of 256 units too, the 18 tasks need 4608 units: three instances.
+    // Test deploys blue-green, so each service's peak is twice its maxTasks: the API's 8 tasks of 256 CPU units
+    // fit one t4g.medium (2048 units); with the page at 2 x 12 tasks of 256 units too, the 32 tasks need
+    // 8192 units: four instances.
     const page = JSON.parse(example["ecs-json-api:services"]);
     page.web.maxTasks = 12;
     page.web.cpu = 256;
@@ -147,7 +169,7 @@ describe("the two-services example's capacity", () => {
       }),
       (err: Error) =>
         err instanceof EvaluationError &&
-        /maxInstances: the services' peak tasks need 3 t4g\.medium instances .*api: 5 tasks .*web: 13 tasks/.test(
+        /maxInstances: the services' peak tasks need 4 t4g\.medium instances .*api: 8 tasks .*web: 24 tasks/.test(
           err.message,
         ),
     );

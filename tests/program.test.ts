@@ -4,7 +4,15 @@
  * makes test and prod differ.
  */
 import * as assert from "node:assert/strict";
-import { type Evaluation, EvaluationError, evaluateStack, type RecordedResource } from "../lib/harness";
+import { readFileSync } from "node:fs";
+import * as path from "node:path";
+import {
+  type Evaluation,
+  EvaluationError,
+  evaluateStack,
+  PROJECT_ROOT,
+  type RecordedResource,
+} from "../lib/harness";
 import { checkStack } from "../lib/policy";
 import { loadConfig, VARIABLES } from "../service/src/config";
 
@@ -18,6 +26,7 @@ const COMPONENTS = [
   "ecs-json-api:service:LoadBalancedService",
   "ecs-json-api:monitoring:Monitoring",
   "ecs-json-api:monitoring:Dashboard",
+  "ecs-json-api:deployment:DeploymentHook",
 ];
 const DIGEST = (c: string) =>
   `123456789012.dkr.ecr.eu-west-1.amazonaws.com/ecs-json-api@sha256:${c.repeat(64)}`;
@@ -81,19 +90,25 @@ for (const stackName of STACKS) {
 
     it("registers the API's tasks in its target group on the container's port, and routes every path to it", () => {
       const service = stack.one("aws:ecs/service:Service");
-      const targetGroup = stack.one("aws:lb/targetGroup:TargetGroup");
+      const targetGroup = stack.named(`api-${stackName}-api-tg`);
       const taskDefinition = stack.one("aws:ecs/taskDefinition:TaskDefinition");
       const [container] = JSON.parse(taskDefinition.inputs.containerDefinitions);
-      assert.deepEqual(service.inputs.loadBalancers, [
+      const mappings = service.inputs.loadBalancers.map(({ advancedConfiguration: _, ...m }: any) => m);
+      assert.deepEqual(mappings, [
         { containerName: container.name, containerPort: 8080, targetGroupArn: targetGroup.state.arn },
       ]);
       assert.deepEqual(container.portMappings, [{ containerPort: 8080, hostPort: 0, protocol: "tcp" }]);
-      const [listener] = stack.resourcesOfType("aws:lb/listener:Listener");
+      const listener = stack.named(`api-${stackName}-lb-http`);
       assert.equal(listener.inputs.loadBalancerArn, stack.one("aws:lb/loadBalancer:LoadBalancer").state.arn);
-      const rule = stack.one("aws:lb/listenerRule:ListenerRule");
+      const rule = stack.named(`api-${stackName}-api-rule`);
       assert.equal(rule.inputs.listenerArn, listener.state.arn);
       assert.deepEqual(rule.inputs.conditions, [{ pathPattern: { values: ["/*"] } }]);
-      assert.deepEqual(rule.inputs.actions, [{ type: "forward", targetGroupArn: targetGroup.state.arn }]);
+      // All of it to the API's primary group; its alternate group waits, at weight 0, for the next release.
+      const weights = rule.inputs.actions[0].forward.targetGroups.map((g: any) => [g.arn, g.weight]);
+      assert.deepEqual(weights, [
+        [targetGroup.state.arn, 100],
+        [stack.named(`api-${stackName}-api-tg-alt`).state.arn, 0],
+      ]);
     });
 
     it("runs the service on the cluster's capacity provider, never a launch type", () => {
@@ -228,6 +243,7 @@ for (const stackName of STACKS) {
           url: stack.outputs.url,
           healthCheckPath: "/healthz",
           smokeTest: "json-api",
+          deploymentStrategy: stackName === "prod" ? "canary" : "blue-green",
           paths: ["/*"],
           hosts: [],
         },
@@ -258,8 +274,9 @@ for (const stackName of STACKS) {
     it("keeps the ALB's and target group's logical names short enough for AWS's 32-character names", () => {
       // Pulumi appends "-" and 7 random characters to auto-name them.
       for (const type of ["aws:lb/loadBalancer:LoadBalancer", "aws:lb/targetGroup:TargetGroup"]) {
-        const r = stack.one(type);
-        assert.ok(r.name.length + 8 <= 32, `${r.name} is too long for an auto-named ${type}`);
+        for (const r of stack.resourcesOfType(type)) {
+          assert.ok(r.name.length + 8 <= 32, `${r.name} is too long for an auto-named ${type}`);
+        }
       }
     });
   });
@@ -326,8 +343,9 @@ describe("what differs between test and prod", () => {
     const target = prod.one("aws:appautoscaling/target:Target");
     assert.deepEqual([target.inputs.minCapacity, target.inputs.maxCapacity], [3, 12]);
     assert.equal(prod.one("aws:ecs/service:Service").inputs.desiredCount, 3);
+    // Eight instances at most: a canary at full scale runs both revisions' 12 tasks.
     const asg = prod.one("aws:autoscaling/group:Group");
-    assert.deepEqual([asg.inputs.minSize, asg.inputs.maxSize], [3, 6]);
+    assert.deepEqual([asg.inputs.minSize, asg.inputs.maxSize], [3, 8]);
   });
 
   it("creates the same kinds of resources in both, apart from prod's endpoints and access logs, and test's build", () => {
@@ -356,7 +374,10 @@ describe("the HTTPS variants of prod", () => {
       const listeners = Object.fromEntries(
         stack.resourcesOfType("aws:lb/listener:Listener").map((l) => [l.inputs.port, l.inputs]),
       );
-      assert.deepEqual(Object.keys(listeners).sort(), ["443", "80"]);
+      // Production on 443, the redirect on 80, and the test listener, open to the VPC only, over TLS too.
+      assert.deepEqual(Object.keys(listeners).sort(), ["443", "80", "9000"]);
+      assert.equal(listeners[9000].protocol, "HTTPS");
+      assert.equal(listeners[9000].sslPolicy, listeners[443].sslPolicy);
       assert.equal(listeners[443].protocol, "HTTPS");
       assert.match(listeners[443].sslPolicy, /^ELBSecurityPolicy-TLS13-/);
       assert.equal(listeners[80].defaultActions[0].type, "redirect");
@@ -419,4 +440,66 @@ describe("prod's release", () => {
     assert.equal(container.image, promoted);
     assert.equal(stack.one("aws:ssm/parameter:Parameter").inputs.value, promoted);
   });
+});
+
+describe("how each stack releases", () => {
+  let test: Evaluation;
+  let prod: Evaluation;
+  before(async () => {
+    [test, prod] = await Promise.all([evaluateStack("test"), evaluateStack("prod")]);
+  });
+  const deployment = (e: Evaluation) => e.one("aws:ecs/service:Service").inputs.deploymentConfiguration;
+
+  it("releases prod canary: 10% of the traffic for 5 minutes, then the rest, the old revision kept 10", () => {
+    const d = deployment(prod);
+    assert.equal(d.strategy, "CANARY");
+    assert.deepEqual(d.canaryConfiguration, { canaryPercent: 10, canaryBakeTimeInMinutes: "5" });
+    assert.equal(d.bakeTimeInMinutes, "10");
+  });
+
+  it("releases test blue-green with no bake, for fast feedback through the same machinery", () => {
+    const d = deployment(test);
+    assert.equal(d.strategy, "BLUE_GREEN");
+    assert.equal(d.bakeTimeInMinutes, "0");
+  });
+
+  for (const [name, e] of [
+    ["test", () => test],
+    ["prod", () => prod],
+  ] as const) {
+    it(`${name}: smoke-tests a release with the API's checks, through the test listener, before production traffic`, () => {
+      const [hook] = deployment(e()).lifecycleHooks;
+      const fn = e().one("aws:lambda/function:Function");
+      assert.equal(hook.hookTargetArn, fn.state.arn);
+      assert.equal(hook.roleArn, e().named(`api-${name}-hook-invoke-role`).state.arn);
+      const details = JSON.parse(hook.hookDetails);
+      assert.equal(details.port, e().named(`api-${name}-lb-test`).inputs.port);
+      assert.equal(details.loadBalancer, e().one("aws:lb/loadBalancer:LoadBalancer").state.arnSuffix);
+      // Health, a seeded document byte for byte, and a missing key's 404 (the task role's ListBucket on real S3).
+      assert.deepEqual(
+        details.checks.map((c: any) => [c.path, c.status]),
+        [
+          ["/healthz", 200],
+          ["/api/bar", 200],
+          ["/api/smoke-test-no-such-document_", 404],
+        ],
+      );
+      assert.deepEqual(
+        details.checks[1].json,
+        JSON.parse(readFileSync(path.join(PROJECT_ROOT, "content", "bar.json"), "utf8")),
+      );
+    });
+
+    it(`${name}: rolls a release back on the API's release alarms, which watch both of its target groups`, () => {
+      const alarms = e().one("aws:ecs/service:Service").inputs.alarms;
+      assert.deepEqual([alarms.enable, alarms.rollback], [true, true]);
+      const named = e()
+        .resourcesOfType("aws:cloudwatch/metricAlarm:MetricAlarm")
+        .filter((a) => alarms.alarmNames.includes(a.state.name));
+      assert.deepEqual(named.map((a) => a.name).sort(), [
+        `api-${name}-api-release-5xx-rate`,
+        `api-${name}-api-release-latency`,
+      ]);
+    });
+  }
 });

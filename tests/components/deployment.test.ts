@@ -144,6 +144,7 @@ describe("components/deployment", () => {
         hookDetails({
           loadBalancerArnSuffix: "app/shared-alb/0123456789abcdef",
           testListenerPort: 9000,
+          https: true,
           host: "api.example.com",
           checks: [{ path: "/healthz", status: 200 }],
         }),

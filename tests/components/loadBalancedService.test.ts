@@ -74,6 +74,7 @@ function sharedLoadBalancer(): LoadBalancerRef {
     ready: [listener, path],
     testListener: undefined,
     testListenerPort: 0,
+    https: false,
     infrastructureRoleArn: undefined,
   };
 }
@@ -646,6 +647,7 @@ describe("LoadBalancedService deploying canary, with a test listener and a smoke
     assert.deepEqual(details, {
       loadBalancer: ALB_ARN_SUFFIX,
       port: 9000,
+      protocol: "http",
       host: "localhost",
       checks: HOOK.checks,
     });

@@ -4,10 +4,12 @@
  * locally on the content folder, as `npm start` runs it, with the checks the program gives it.
  */
 import * as assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
-import { readFileSync } from "node:fs";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync } from "node:fs";
 import { createServer, type Server } from "node:http";
+import { createServer as createHttpsServer } from "node:https";
 import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { jsonApiSmokeChecks, MISSING_KEY } from "../../components/jsonApi";
 import {
@@ -169,6 +171,64 @@ describe("hooks/smokeTest: the pre-traffic smoke test", () => {
       ]) {
         assert.deepEqual(await makeHandler(deps(["127.0.0.1"]))(event(details)), { hookStatus: "FAILED" });
       }
+    });
+  });
+
+  describe("over HTTPS, when production serves TLS", () => {
+    let server: import("node:https").Server | undefined;
+    let port = 0;
+    before(function () {
+      // A throw-away self-signed certificate for another name than the address connected to, as the load
+      // balancer's certificate is: openssl ships with the machine; without it there is nothing to test here.
+      const dir = mkdtempSync(path.join(tmpdir(), "hook-tls-"));
+      const made = spawnSync(
+        "openssl",
+        [
+          "req",
+          "-x509",
+          "-newkey",
+          "rsa:2048",
+          "-nodes",
+          "-days",
+          "1",
+          "-subj",
+          "/CN=api.example.com",
+          "-keyout",
+          path.join(dir, "key.pem"),
+          "-out",
+          path.join(dir, "cert.pem"),
+        ],
+        { stdio: "ignore" },
+      );
+      if (made.status !== 0) this.skip();
+      server = createHttpsServer(
+        { key: readFileSync(path.join(dir, "key.pem")), cert: readFileSync(path.join(dir, "cert.pem")) },
+        (req, res) => {
+          res.writeHead(req.url === "/healthz" && req.headers.host === "api.example.com" ? 200 : 404);
+          res.end("{}");
+        },
+      );
+      return new Promise<void>((resolve) =>
+        server?.listen(0, "127.0.0.1", () => {
+          port = (server?.address() as AddressInfo).port;
+          resolve();
+        }),
+      );
+    });
+    after(() => server?.close());
+
+    it("connects with TLS to the load balancer's address, though the certificate names the service's domain", async () => {
+      const details: SmokeTest = {
+        loadBalancer: LB,
+        port,
+        protocol: "https",
+        host: "api.example.com",
+        checks: [{ path: "/healthz", status: 200 }],
+      };
+      assert.deepEqual(await makeHandler(deps(["127.0.0.1"]))(event(details)), { hookStatus: "SUCCEEDED" });
+      assert.deepEqual(await makeHandler(deps(["127.0.0.1"]))(event({ ...details, protocol: "http" })), {
+        hookStatus: "FAILED",
+      });
     });
   });
 
