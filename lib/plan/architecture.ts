@@ -33,7 +33,13 @@ export interface Architecture {
   }[];
   targetGroups: { name: string; protocol: string; port?: number; healthPath?: string }[];
   /** Listener rules in priority order: which requests go to which target group. */
-  routes: { priority: number; match: string; loadBalancer?: string; targetGroup?: string }[];
+  routes: {
+    priority: number;
+    match: string;
+    listener?: string;
+    loadBalancer?: string;
+    targetGroup?: string;
+  }[];
   services: {
     name: string;
     desired?: number;
@@ -48,6 +54,8 @@ export interface Architecture {
     reads: string[];
     /** The ECR repositories its image comes from. */
     images: string[];
+    /** How a release replaces the running revision, e.g. `canary 10% · 5 min, bake 10 min`. */
+    deployment: string;
   }[];
   autoScalingGroups: { name: string; min: number; max: number; instanceType?: string; spot: boolean }[];
   capacityProviders: { name: string; targetCapacity?: number }[];
@@ -152,6 +160,24 @@ function ruleMatch(rule: PlanResource): string {
 /** The repository an image reference points into: `<registry>/<repository>@sha256:...` → `<repository>`. */
 const repositoryOf = (image: string) => image.replace(/^[^/]+\//, "").replace(/[@:].*$/, "");
 
+/** A service's deployment in words, from its deploymentConfiguration. */
+function deploymentOf(svc: PlanResource): string {
+  const d = svc.inputs.deploymentConfiguration;
+  const strategy = String(d?.strategy ?? "ROLLING");
+  const bake = d?.bakeTimeInMinutes !== undefined ? `, bake ${d.bakeTimeInMinutes} min` : "";
+  const hooked = (d?.lifecycleHooks ?? []).length > 0 ? ", smoke-tested first" : "";
+  switch (strategy) {
+    case "CANARY":
+      return `canary ${d.canaryConfiguration?.canaryPercent}% · ${d.canaryConfiguration?.canaryBakeTimeInMinutes} min${bake}${hooked}`;
+    case "LINEAR":
+      return `linear ${d.linearConfiguration?.stepPercent}% steps · ${d.linearConfiguration?.stepBakeTimeInMinutes} min${bake}${hooked}`;
+    case "BLUE_GREEN":
+      return `blue-green${bake}${hooked}`;
+    default:
+      return "rolling";
+  }
+}
+
 /** The architecture the resources describe. */
 export function architectureOf(resources: PlanResource[]): Architecture {
   const listeners = ofType(resources, "aws:lb/listener:Listener", "aws:alb/listener:Listener");
@@ -226,6 +252,7 @@ export function architectureOf(resources: PlanResource[]): Architecture {
         return {
           priority: rule.inputs.priority ?? 0,
           match: ruleMatch(rule),
+          ...(listener ? { listener: `:${listener.inputs.port ?? 80}` } : {}),
           ...(lb ? { loadBalancer: lb.name } : {}),
           ...(tg ? { targetGroup: tg.name } : {}),
         };
@@ -252,6 +279,7 @@ export function architectureOf(resources: PlanResource[]): Architecture {
           .filter((b) => taskPolicies.some((p) => mentions(p.inputs.policy, b)))
           .map((b) => b.name),
         images: imageRepositories(td),
+        deployment: deploymentOf(svc),
       };
     }),
     autoScalingGroups: asgs.map((asg) => {

@@ -62,7 +62,9 @@ export function renderDiagram(a: Architecture): string {
     for (const [j, lb] of a.loadBalancers.entries()) {
       const mine = routed.filter((r) => r.loadBalancer === undefined || r.loadBalancer === lb.name);
       if (mine.length === 0 && a.routes.length > 0) continue;
-      const how = mine.map((r) => `${r.match} · rule ${r.priority}`).join(", ");
+      const how = mine
+        .map((r) => `${r.listener ? `${r.listener} ` : ""}${r.match} · rule ${r.priority}`)
+        .join(", ");
       edges.push(how ? `  alb${j} -->|${how}| tg${i}` : `  alb${j} --> tg${i}`);
     }
   });
@@ -73,7 +75,11 @@ export function renderDiagram(a: Architecture): string {
       .join(", ");
     const mode =
       s.networkMode === "bridge" ? "bridge networking, dynamic host ports" : `${s.networkMode} networking`;
-    node(depth, `svc${i}`, `[${label(["ECS service", s.name, tasks ? `tasks: ${tasks}` : "", mode])}]`);
+    node(
+      depth,
+      `svc${i}`,
+      `[${label(["ECS service", s.name, tasks ? `tasks: ${tasks}` : "", mode, `releases: ${s.deployment}`])}]`,
+    );
   };
   const placed = new Set<number>();
   a.autoScalingGroups.forEach((asg, i) => {
