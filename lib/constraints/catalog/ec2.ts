@@ -1,0 +1,421 @@
+/** EC2 and VPC: security groups and their rules, the launch template, flow logs, endpoints, awsx's VPC. */
+import * as awsxEnums from "@pulumi/awsx/types/enums";
+import { defaultAutoName } from "../autoname";
+import { apiReference, botocore } from "../botocore";
+import type { TypeConstraints } from "../model";
+import { crossField, custom, length, notPrefixed, oneOf, pattern, range } from "../rules";
+import { ec2Description, NO_CONSTRAINT, tagRules } from "./common";
+import { doc, vpcCidrSize } from "./docs";
+
+const EC2_TAGS = tagRules({ ec2: true });
+
+const groupDescription = ec2Description(
+  "CreateSecurityGroupRequest.Description",
+  "Constraints: Up to 255 characters in length Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
+);
+
+const CIDR_V4 =
+  /^(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)(\.(25[0-5]|2[0-4]\d|1\d\d|[1-9]?\d)){3}\/(3[0-2]|[12]?\d)$/;
+const cidrSource = apiReference("ec2", "SecurityGroupRuleRequest.CidrIpv4", "The IPv4 CIDR range.");
+
+/** A security group rule (aws:vpc ingress and egress rule resources). */
+function securityGroupRule(): TypeConstraints {
+  const portSource = apiReference(
+    "ec2",
+    "SecurityGroupRuleRequest.ToPort",
+    "If the start port is -1 (all ICMP types), then the end port must be -1 (all ICMP codes).",
+  );
+  const protocolSource = apiReference(
+    "ec2",
+    "IpPermission.IpProtocol",
+    "The IP protocol name (tcp, udp, icmp, icmpv6) or number (see Protocol Numbers). Use -1 to specify all protocols.",
+  );
+  return {
+    fields: {
+      // The rule's description lands on the IpRange of a CIDR rule and on the UserIdGroupPair of a rule that
+      // references a group; the group pair's character set has no `&` (terraform-provider-aws issue 18874
+      // was an apostrophe here).
+      description: [
+        ...ec2Description(
+          "IpRange.Description",
+          "Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
+        ),
+      ],
+      cidrIpv4: [pattern(CIDR_V4, "an IPv4 CIDR block a.b.c.d/n", cidrSource)],
+      ipProtocol: [
+        pattern(
+          /tcp|udp|icmp|icmpv6|-1|\d{1,3}/,
+          "tcp, udp, icmp, icmpv6, -1 or a protocol number",
+          protocolSource,
+        ),
+      ],
+      fromPort: [range(-1, 65535, portSource, { integer: true })],
+      toPort: [range(-1, 65535, portSource, { integer: true })],
+    },
+    unconstrained: {
+      securityGroupId: NO_CONSTRAINT.reference,
+      referencedSecurityGroupId: NO_CONSTRAINT.reference,
+      prefixListId: NO_CONSTRAINT.reference,
+    },
+    resource: [
+      crossField(
+        ["fromPort", "toPort"],
+        "fromPort <= toPort",
+        apiReference(
+          "ec2",
+          "IpPermission.FromPort",
+          "If the protocol is TCP or UDP, this is the start of the port range.",
+        ),
+        (i) =>
+          typeof i.fromPort === "number" && typeof i.toPort === "number" && i.fromPort > i.toPort
+            ? { path: "fromPort", problem: `is above toPort ${i.toPort}` }
+            : undefined,
+      ),
+      crossField(
+        ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"],
+        "exactly one source or destination: cidrIpv4, cidrIpv6, prefixListId or referencedSecurityGroupId",
+        apiReference(
+          "ec2",
+          "IpRange.CidrIp",
+          "You can either specify a CIDR block or a source security group, not both.",
+        ),
+        (i) => {
+          const set = ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"].filter(
+            (k) => i[k] !== undefined && i[k] !== null,
+          );
+          return set.length === 1
+            ? undefined
+            : { path: set[0] ?? "cidrIpv4", problem: `sets ${set.length} of them` };
+        },
+      ),
+      crossField(
+        ["description", "referencedSecurityGroupId"],
+        "a rule referencing a group: description without & (the group pair's character set)",
+        apiReference(
+          "ec2",
+          "UserIdGroupPair.Description",
+          "Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=;{}!$*",
+        ),
+        (i) =>
+          i.referencedSecurityGroupId && typeof i.description === "string" && i.description.includes("&")
+            ? { path: "description", problem: 'contains "&"' }
+            : undefined,
+      ),
+    ],
+    tags: EC2_TAGS,
+  };
+}
+
+const groupName = [
+  ...ec2Description(
+    "CreateSecurityGroupRequest.GroupName",
+    "Constraints: Up to 255 characters in length. Can't start with sg-. Valid characters: a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
+  ),
+  notPrefixed(["sg-"], apiReference("ec2", "CreateSecurityGroupRequest.GroupName", "Can't start with sg-."), {
+    ignoreCase: false,
+  }),
+];
+
+const ebsSize = apiReference(
+  "ec2",
+  "LaunchTemplateEbsBlockDeviceRequest.VolumeSize",
+  "The following are the supported volumes sizes for each volume type: gp2: 1 - 16,384 GiB gp3: 1 - 65,536 GiB io1: 4 - 16,384 GiB io2: 4 - 65,536 GiB st1 and sc1: 125 - 16,384 GiB standard: 1 - 1024 GiB",
+);
+const EBS_SIZES: Record<string, [number, number]> = {
+  gp2: [1, 16384],
+  gp3: [1, 65536],
+  io1: [4, 16384],
+  io2: [4, 65536],
+  st1: [125, 16384],
+  sc1: [125, 16384],
+  standard: [1, 1024],
+};
+
+const booleanString = (member: string, quote: string) =>
+  oneOf(["true", "false"], apiReference("ec2", member, quote));
+
+export const EC2: Record<string, TypeConstraints> = {
+  "aws:ec2/securityGroup:SecurityGroup": {
+    autoName: defaultAutoName(),
+    fields: { name: groupName, description: groupDescription },
+    unconstrained: {
+      vpcId: NO_CONSTRAINT.reference,
+      revokeRulesOnDelete: NO_CONSTRAINT.providerOnly,
+    },
+    tags: EC2_TAGS,
+  },
+  "aws:ec2/defaultSecurityGroup:DefaultSecurityGroup": {
+    fields: {},
+    unconstrained: {
+      vpcId: NO_CONSTRAINT.reference,
+      "ingress[]": "an empty list removes every rule of the default group; AWS accepts no rules",
+      "egress[]": "an empty list removes every rule of the default group; AWS accepts no rules",
+      revokeRulesOnDelete: NO_CONSTRAINT.providerOnly,
+    },
+    tags: EC2_TAGS,
+  },
+  "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule": securityGroupRule(),
+  "aws:vpc/securityGroupEgressRule:SecurityGroupEgressRule": securityGroupRule(),
+  "aws:ec2/launchTemplate:LaunchTemplate": {
+    autoName: defaultAutoName(),
+    fields: {
+      name: [botocore("ec2", "CreateLaunchTemplateRequest.LaunchTemplateName")],
+      description: [botocore("ec2", "CreateLaunchTemplateRequest.VersionDescription")],
+      instanceType: [botocore("ec2", "RequestLaunchTemplateData.InstanceType")],
+      imageId: [
+        pattern(
+          /ami-[0-9a-f]{8}([0-9a-f]{9})?/,
+          "ami- and 8 or 17 hex digits",
+          doc("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html", "Resource IDs"),
+        ),
+      ],
+      userData: [
+        custom(
+          "base64 of at most 16 KB (16,384 bytes) of user data",
+          apiReference(
+            "ec2",
+            "RequestLaunchTemplateData.UserData",
+            "You must provide base64-encoded text. User data is limited to 16 KB.",
+          ),
+          (v) => {
+            if (typeof v !== "string" || !/^[A-Za-z0-9+/]*={0,2}$/.test(v)) return "is not base64";
+            const bytes = Buffer.from(v, "base64").length;
+            return bytes > 16384 ? `decodes to ${bytes} bytes` : undefined;
+          },
+        ),
+      ],
+      "metadataOptions.httpEndpoint": [
+        botocore("ec2", "LaunchTemplateInstanceMetadataOptionsRequest.HttpEndpoint"),
+      ],
+      "metadataOptions.httpTokens": [
+        botocore("ec2", "LaunchTemplateInstanceMetadataOptionsRequest.HttpTokens"),
+      ],
+      "metadataOptions.httpPutResponseHopLimit": [
+        range(
+          1,
+          64,
+          apiReference(
+            "ec2",
+            "LaunchTemplateInstanceMetadataOptionsRequest.HttpPutResponseHopLimit",
+            "Possible values: Integers from 1 to 64",
+          ),
+          { integer: true },
+        ),
+      ],
+      "metadataOptions.instanceMetadataTags": [
+        botocore("ec2", "LaunchTemplateInstanceMetadataOptionsRequest.InstanceMetadataTags"),
+      ],
+      "blockDeviceMappings[].deviceName": [
+        pattern(
+          /\/dev\/(sd[a-z]|xvd[a-z]{1,2}|nvme\d+n\d+)/,
+          "a Linux device name /dev/sd[a-z], /dev/xvd[a-z]",
+          doc(
+            "https://docs.aws.amazon.com/ebs/latest/userguide/device_naming.html",
+            "Device names for volumes on Amazon EC2 instances",
+          ),
+        ),
+      ],
+      "blockDeviceMappings[].ebs.volumeType": [
+        botocore("ec2", "LaunchTemplateEbsBlockDeviceRequest.VolumeType"),
+      ],
+      "blockDeviceMappings[].ebs.volumeSize": [range(1, 65536, ebsSize, { integer: true })],
+      "blockDeviceMappings[].ebs.encrypted": [
+        booleanString(
+          "LaunchTemplateEbsBlockDeviceRequest.Encrypted",
+          "Indicates whether the EBS volume is encrypted.",
+        ),
+      ],
+      "blockDeviceMappings[].ebs.deleteOnTermination": [
+        booleanString(
+          "LaunchTemplateEbsBlockDeviceRequest.DeleteOnTermination",
+          "Indicates whether the EBS volume is deleted on instance termination.",
+        ),
+      ],
+      "blockDeviceMappings[].ebs.throughput": [
+        range(
+          125,
+          2000,
+          apiReference(
+            "ec2",
+            "LaunchTemplateEbsBlockDeviceRequest.Throughput",
+            "Valid Range: Minimum value of 125. Maximum value of 2,000.",
+          ),
+          { integer: true },
+        ),
+      ],
+      "networkInterfaces[].deleteOnTermination": [
+        booleanString(
+          "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.DeleteOnTermination",
+          "Indicates whether the network interface is deleted when the instance is terminated.",
+        ),
+      ],
+      "networkInterfaces[].associatePublicIpAddress": [
+        booleanString(
+          "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.AssociatePublicIpAddress",
+          "Associates a public IPv4 address with eth0 for a new network interface.",
+        ),
+      ],
+      "networkInterfaces[].deviceIndex": [
+        range(
+          0,
+          undefined,
+          apiReference(
+            "ec2",
+            "LaunchTemplateInstanceNetworkInterfaceSpecificationRequest.DeviceIndex",
+            "The device index for the network interface attachment.",
+          ),
+          {
+            integer: true,
+          },
+        ),
+      ],
+      "tagSpecifications[].resourceType": [
+        botocore("ec2", "LaunchTemplateTagSpecificationRequest.ResourceType"),
+      ],
+      "tagSpecifications[].tags": EC2_TAGS,
+    },
+    unconstrained: {
+      "iamInstanceProfile.arn": NO_CONSTRAINT.reference,
+      "networkInterfaces[].securityGroups[]": NO_CONSTRAINT.reference,
+      updateDefaultVersion: NO_CONSTRAINT.providerOnly,
+    },
+    resource: [
+      crossField(
+        ["blockDeviceMappings[].ebs.volumeType", "blockDeviceMappings[].ebs.volumeSize"],
+        "the volume size within its type's range",
+        ebsSize,
+        (i) => {
+          const mappings = Array.isArray(i.blockDeviceMappings) ? i.blockDeviceMappings : [];
+          for (const [n, m] of mappings.entries()) {
+            const ebs = (m as { ebs?: { volumeType?: string; volumeSize?: number } }).ebs;
+            const limits = ebs?.volumeType ? EBS_SIZES[ebs.volumeType] : undefined;
+            if (
+              limits &&
+              typeof ebs?.volumeSize === "number" &&
+              (ebs.volumeSize < limits[0] || ebs.volumeSize > limits[1])
+            ) {
+              return {
+                path: `blockDeviceMappings[${n}].ebs.volumeSize`,
+                problem: `is outside ${ebs.volumeType}'s ${limits[0]}-${limits[1]} GiB`,
+              };
+            }
+          }
+          return undefined;
+        },
+      ),
+    ],
+    tags: EC2_TAGS,
+  },
+  "aws:ec2/flowLog:FlowLog": {
+    fields: {
+      trafficType: [botocore("ec2", "CreateFlowLogsRequest.TrafficType")],
+      logDestinationType: [botocore("ec2", "CreateFlowLogsRequest.LogDestinationType")],
+      maxAggregationInterval: [
+        oneOf(
+          [60, 600],
+          apiReference(
+            "ec2",
+            "CreateFlowLogsRequest.MaxAggregationInterval",
+            "The possible values are 60 seconds (1 minute) or 600 seconds (10 minutes).",
+          ),
+        ),
+      ],
+      logFormat: [
+        length(
+          undefined,
+          4096,
+          apiReference(
+            "ec2",
+            "CreateFlowLogsRequest.LogFormat",
+            "The fields to include in the flow log record.",
+          ),
+        ),
+      ],
+    },
+    unconstrained: {
+      vpcId: NO_CONSTRAINT.reference,
+      iamRoleArn: NO_CONSTRAINT.reference,
+      logDestination: NO_CONSTRAINT.reference,
+    },
+    tags: EC2_TAGS,
+  },
+  "aws:ec2/vpcEndpoint:VpcEndpoint": {
+    fields: {
+      vpcEndpointType: [botocore("ec2", "CreateVpcEndpointRequest.VpcEndpointType")],
+      serviceName: [
+        pattern(
+          /com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+/,
+          "com.amazonaws.<region>.<service>",
+          doc(
+            "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+            "AWS services that integrate with AWS PrivateLink",
+          ),
+        ),
+      ],
+    },
+    unconstrained: {
+      vpcId: NO_CONSTRAINT.reference,
+      "securityGroupIds[]": NO_CONSTRAINT.reference,
+      "subnetIds[]": NO_CONSTRAINT.reference,
+      privateDnsEnabled: NO_CONSTRAINT.boolean,
+    },
+    tags: EC2_TAGS,
+  },
+  "awsx:ec2:Vpc": {
+    fields: {
+      cidrBlock: [
+        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize),
+        custom("a /16 to /28 netmask", vpcCidrSize, (v) => {
+          const bits = Number(String(v).split("/")[1]);
+          return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
+        }),
+      ],
+      "subnetSpecs[].cidrMask": [range(16, 28, vpcCidrSize, { integer: true })],
+      "subnetSpecs[].cidrBlocks[]": [
+        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize),
+        custom("a /16 to /28 netmask", vpcCidrSize, (v) => {
+          const bits = Number(String(v).split("/")[1]);
+          return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
+        }),
+      ],
+      "subnetSpecs[].type": [oneOf(Object.values(awsxEnums.ec2.SubnetType), awsx("SubnetType"))],
+      subnetStrategy: [
+        oneOf(Object.values(awsxEnums.ec2.SubnetAllocationStrategy), awsx("SubnetAllocationStrategy")),
+      ],
+      "natGateways.strategy": [
+        oneOf(Object.values(awsxEnums.ec2.NatGatewayStrategy), awsx("NatGatewayStrategy")),
+      ],
+      vpcEndpointStrategy: [
+        oneOf(Object.values(awsxEnums.ec2.VpcEndpointStrategy), awsx("VpcEndpointStrategy")),
+      ],
+      "vpcEndpointSpecs[].vpcEndpointType": [botocore("ec2", "CreateVpcEndpointRequest.VpcEndpointType")],
+      "vpcEndpointSpecs[].serviceName": [
+        pattern(
+          /com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+/,
+          "com.amazonaws.<region>.<service>",
+          doc(
+            "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+            "AWS services that integrate with AWS PrivateLink",
+          ),
+        ),
+      ],
+    },
+    unconstrained: {
+      numberOfAvailabilityZones:
+        "bounded by the zones the region has (getAvailabilityZones answers them); awsx creates one subnet of each spec per zone",
+      enableDnsHostnames: NO_CONSTRAINT.boolean,
+      enableDnsSupport: NO_CONSTRAINT.boolean,
+    },
+    tags: EC2_TAGS,
+  },
+};
+
+/** An enum of the awsx package (its schema, generated into @pulumi/awsx/types/enums). */
+function awsx(what: string) {
+  return {
+    kind: "provider" as const,
+    ref: "@pulumi/awsx@3.9.0 types/enums/ec2",
+    title: what,
+    quote: "the enum the awsx component's schema declares",
+  };
+}

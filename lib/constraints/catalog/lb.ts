@@ -1,0 +1,434 @@
+/** Elastic Load Balancing v2: the load balancer, target groups, listeners and listener rules. */
+import { autoName, defaultAutoName } from "../autoname";
+import { apiReference, botocore } from "../botocore";
+import type { Rule, TypeConstraints } from "../model";
+import { crossField, custom, length, notPrefixed, oneOf, pattern, range } from "../rules";
+import { botocoreTag, NO_CONSTRAINT, tagRules } from "./common";
+import { albSecurityPolicies, doc } from "./docs";
+
+const ELB_TAGS = tagRules(botocoreTag("elbv2", "Tag.Key", "Tag.Value"));
+
+/** The name rules both ELB names share (32 characters, alphanumerics and hyphens, no hyphen at either end). */
+function elbName(member: string, quote: string): Rule[] {
+  const source = apiReference("elbv2", member, quote);
+  return [
+    length(1, 32, source),
+    pattern(
+      /[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/,
+      "alphanumerics and hyphens, not starting or ending with a hyphen",
+      source,
+    ),
+  ];
+}
+
+const lbAttribute = (quote: string) => apiReference("elbv2", "LoadBalancerAttribute.Key", quote);
+const tgAttribute = (quote: string) => apiReference("elbv2", "TargetGroupAttribute.Key", quote);
+
+const PORT_OR_PLACEHOLDER = (placeholder: string, quote: string, member: string) =>
+  custom(`1 to 65535 or ${placeholder}`, apiReference("elbv2", member, quote), (v) => {
+    if (v === placeholder) return undefined;
+    const n = Number(v);
+    return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : `is not 1-65535 or ${placeholder}`;
+  });
+
+/** The fields of a listener action, shared by listeners' default actions and rules' actions. */
+function actionFields(prefix: string): Record<string, Rule[]> {
+  return {
+    [`${prefix}.type`]: [botocore("elbv2", "Action.Type")],
+    [`${prefix}.order`]: [botocore("elbv2", "Action.Order")],
+    [`${prefix}.redirect.protocol`]: [botocore("elbv2", "RedirectActionConfig.Protocol")],
+    [`${prefix}.redirect.port`]: [
+      PORT_OR_PLACEHOLDER(
+        "#{port}",
+        "You can specify a value from 1 to 65535 or #{port}.",
+        "RedirectActionConfig.Port",
+      ),
+    ],
+    [`${prefix}.redirect.statusCode`]: [botocore("elbv2", "RedirectActionConfig.StatusCode")],
+    [`${prefix}.redirect.host`]: [botocore("elbv2", "RedirectActionConfig.Host")],
+    [`${prefix}.redirect.path`]: [botocore("elbv2", "RedirectActionConfig.Path")],
+    [`${prefix}.redirect.query`]: [botocore("elbv2", "RedirectActionConfig.Query")],
+    [`${prefix}.fixedResponse.statusCode`]: [botocore("elbv2", "FixedResponseActionConfig.StatusCode")],
+    [`${prefix}.fixedResponse.messageBody`]: [botocore("elbv2", "FixedResponseActionConfig.MessageBody")],
+    [`${prefix}.fixedResponse.contentType`]: [
+      botocore("elbv2", "FixedResponseActionConfig.ContentType"),
+      oneOf(
+        ["text/plain", "text/css", "text/html", "application/javascript", "application/json"],
+        apiReference(
+          "elbv2",
+          "FixedResponseActionConfig.ContentType",
+          "Valid Values: text/plain | text/css | text/html | application/javascript | application/json",
+        ),
+      ),
+    ],
+    [`${prefix}.forward.targetGroups[].weight`]: [
+      range(0, 999, apiReference("elbv2", "TargetGroupTuple.Weight", "The weight."), { integer: true }),
+    ],
+    [`${prefix}.forward.stickiness.duration`]: [
+      range(
+        1,
+        604800,
+        apiReference(
+          "elbv2",
+          "TargetGroupStickinessConfig.DurationSeconds",
+          "The time period, in seconds, during which requests from a client should be routed to the same target group. The range is 1-604800 seconds (7 days).",
+        ),
+        { integer: true },
+      ),
+    ],
+  };
+}
+
+const actionUnconstrained = (prefix: string): Record<string, string> => ({
+  [`${prefix}.targetGroupArn`]: NO_CONSTRAINT.reference,
+  [`${prefix}.forward.targetGroups[].arn`]: NO_CONSTRAINT.reference,
+  [`${prefix}.forward.stickiness.enabled`]: NO_CONSTRAINT.boolean,
+});
+
+const healthCheckSource = {
+  kind: "documentation" as const,
+  ref: "https://github.com/zalando-incubator/kube-ingress-aws-controller/pull/392",
+  url: "https://github.com/zalando-incubator/kube-ingress-aws-controller/pull/392",
+  title:
+    "the ELBv2 API's own refusal, as reported (AWS's CDK added the same check in aws-cdk pull request 29075)",
+  quote:
+    "Health check interval must be greater than the timeout. (Service: AmazonElasticLoadBalancing; Status Code: 400; Error Code: ValidationError",
+};
+
+export const LB: Record<string, TypeConstraints> = {
+  "aws:lb/loadBalancer:LoadBalancer": {
+    // pulumi-aws gives aws_lb no setting of its own, so the default applies: up to 255 characters, while
+    // ELBv2 allows 32. A logical name over 24 characters yields a name AWS refuses.
+    autoName: defaultAutoName(),
+    fields: {
+      name: [
+        ...elbName(
+          "CreateLoadBalancerInput.Name",
+          'This name must be unique per region per account, can have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, must not begin or end with a hyphen, and must not begin with "internal-".',
+        ),
+        notPrefixed(
+          ["internal-"],
+          apiReference("elbv2", "CreateLoadBalancerInput.Name", 'must not begin with "internal-".'),
+        ),
+      ],
+      loadBalancerType: [botocore("elbv2", "CreateLoadBalancerInput.Type")],
+      ipAddressType: [botocore("elbv2", "CreateLoadBalancerInput.IpAddressType")],
+      idleTimeout: [
+        range(
+          1,
+          4000,
+          lbAttribute(
+            "idle_timeout.timeout_seconds - The idle timeout value, in seconds. The valid range is 1-4000 seconds.",
+          ),
+          {
+            integer: true,
+          },
+        ),
+      ],
+      desyncMitigationMode: [
+        oneOf(
+          ["monitor", "defensive", "strictest"],
+          lbAttribute(
+            "routing.http.desync_mitigation_mode - Determines how the load balancer handles requests that might pose a security risk to your application. The possible values are monitor, defensive, and strictest.",
+          ),
+        ),
+      ],
+      clientKeepAlive: [
+        range(
+          60,
+          604800,
+          lbAttribute(
+            "client_keep_alive.seconds - The client keep alive value, in seconds. The valid range is 60-604800 seconds.",
+          ),
+          {
+            integer: true,
+          },
+        ),
+      ],
+      "accessLogs.bucket": [
+        pattern(
+          /[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/,
+          "an S3 bucket name",
+          lbAttribute("access_logs.s3.bucket - The name of the S3 bucket for the access logs."),
+        ),
+      ],
+      "accessLogs.prefix": [
+        custom(
+          'no "AWSLogs" in the prefix',
+          doc(
+            "https://docs.aws.amazon.com/elasticloadbalancing/latest/application/enable-access-logging.html",
+            "Enable access logs for your Application Load Balancer",
+            "The prefix can't include the string AWSLogs.",
+          ),
+          (v) => (String(v).includes("AWSLogs") ? "includes AWSLogs" : undefined),
+        ),
+      ],
+    },
+    unconstrained: {
+      internal: NO_CONSTRAINT.boolean,
+      dropInvalidHeaderFields: NO_CONSTRAINT.boolean,
+      enableDeletionProtection: NO_CONSTRAINT.boolean,
+      enableHttp2: NO_CONSTRAINT.boolean,
+      "accessLogs.enabled": NO_CONSTRAINT.boolean,
+      "securityGroups[]": NO_CONSTRAINT.reference,
+      "subnets[]": NO_CONSTRAINT.reference,
+    },
+    resource: [
+      crossField(
+        ["subnets", "loadBalancerType"],
+        "an Application Load Balancer in subnets of at least two Availability Zones",
+        apiReference(
+          "elbv2",
+          "CreateLoadBalancerInput.Subnets",
+          "[Application Load Balancers] You must specify subnets from at least two Availability Zones.",
+        ),
+        (i) =>
+          (i.loadBalancerType ?? "application") === "application" &&
+          Array.isArray(i.subnets) &&
+          i.subnets.length < 2
+            ? { path: "subnets", problem: `names ${i.subnets.length} subnet(s)` }
+            : undefined,
+      ),
+    ],
+    tags: ELB_TAGS,
+  },
+  "aws:lb/targetGroup:TargetGroup": {
+    autoName: autoName("name", 32, '"aws_lb_target_group": ... "name": tfbridge.AutoName("name", 32, "-")'),
+    fields: {
+      name: elbName(
+        "CreateTargetGroupInput.Name",
+        "This name must be unique per region per account, can have a maximum of 32 characters, must contain only alphanumeric characters or hyphens, and must not begin or end with a hyphen.",
+      ),
+      port: [botocore("elbv2", "CreateTargetGroupInput.Port")],
+      protocol: [botocore("elbv2", "CreateTargetGroupInput.Protocol")],
+      protocolVersion: [
+        oneOf(
+          ["HTTP1", "HTTP2", "GRPC"],
+          apiReference(
+            "elbv2",
+            "CreateTargetGroupInput.ProtocolVersion",
+            "Specify GRPC to send requests to targets using gRPC.",
+          ),
+        ),
+      ],
+      targetType: [botocore("elbv2", "CreateTargetGroupInput.TargetType")],
+      ipAddressType: [botocore("elbv2", "CreateTargetGroupInput.IpAddressType")],
+      deregistrationDelay: [
+        range(
+          0,
+          3600,
+          tgAttribute(
+            "deregistration_delay.timeout_seconds - The amount of time, in seconds, for Elastic Load Balancing to wait before changing the state of a deregistering target from draining to unused. The range is 0-3600 seconds.",
+          ),
+          {
+            integer: true,
+          },
+        ),
+      ],
+      slowStart: [
+        custom(
+          "0, or 30 to 900 seconds",
+          tgAttribute(
+            "slow_start.duration_seconds - The time period, in seconds, during which a newly registered target receives an increasing share of the traffic to the target group. After this time period ends, the target receives its full share of traffic. The range is 30-900 seconds (15 minutes).",
+          ),
+          (v) =>
+            Number(v) === 0 || (Number(v) >= 30 && Number(v) <= 900) ? undefined : "is not 0 or 30-900",
+        ),
+      ],
+      "healthCheck.interval": [botocore("elbv2", "CreateTargetGroupInput.HealthCheckIntervalSeconds")],
+      "healthCheck.timeout": [botocore("elbv2", "CreateTargetGroupInput.HealthCheckTimeoutSeconds")],
+      "healthCheck.healthyThreshold": [botocore("elbv2", "CreateTargetGroupInput.HealthyThresholdCount")],
+      "healthCheck.unhealthyThreshold": [botocore("elbv2", "CreateTargetGroupInput.UnhealthyThresholdCount")],
+      "healthCheck.path": [
+        botocore("elbv2", "CreateTargetGroupInput.HealthCheckPath"),
+        pattern(
+          /\/.*/,
+          "starting with /",
+          apiReference(
+            "elbv2",
+            "CreateTargetGroupInput.HealthCheckPath",
+            "[HTTP1 or HTTP2 protocol version] The ping path. The default is /.",
+          ),
+        ),
+      ],
+      "healthCheck.protocol": [botocore("elbv2", "CreateTargetGroupInput.HealthCheckProtocol")],
+      "healthCheck.port": [
+        PORT_OR_PLACEHOLDER(
+          "traffic-port",
+          "If the protocol is HTTP, HTTPS, TCP, TLS, UDP, TCP_UDP, QUIC, or TCP_QUIC the default is traffic-port, which is the port on which each target receives traffic from the load balancer.",
+          "CreateTargetGroupInput.HealthCheckPort",
+        ),
+      ],
+      "healthCheck.matcher": [
+        custom(
+          "HTTP codes 200-499: a code, a list (200,202) or a range (200-299)",
+          apiReference(
+            "elbv2",
+            "Matcher.HttpCode",
+            'For Application Load Balancers, you can specify values between 200 and 499, with the default value being 200. You can specify multiple values (for example, "200,202") or a range of values (for example, "200-299").',
+          ),
+          (v) => {
+            const s = String(v);
+            if (!/^\d{3}(-\d{3})?(,\d{3}(-\d{3})?)*$/.test(s)) return "is not a code, list or range";
+            const codes = s.split(/[,-]/).map(Number);
+            return codes.every((c) => c >= 200 && c <= 499) ? undefined : "has a code outside 200-499";
+          },
+        ),
+      ],
+    },
+    unconstrained: {
+      vpcId: NO_CONSTRAINT.reference,
+      "healthCheck.enabled": NO_CONSTRAINT.boolean,
+    },
+    resource: [
+      crossField(
+        ["healthCheck.interval", "healthCheck.timeout"],
+        "healthCheck.interval greater than healthCheck.timeout",
+        healthCheckSource,
+        (i) => {
+          const hc = (i.healthCheck ?? {}) as { interval?: number; timeout?: number };
+          return typeof hc.interval === "number" &&
+            typeof hc.timeout === "number" &&
+            hc.interval <= hc.timeout
+            ? { path: "healthCheck.timeout", problem: `is not below the interval ${hc.interval}` }
+            : undefined;
+        },
+      ),
+    ],
+    tags: ELB_TAGS,
+  },
+  "aws:lb/listener:Listener": {
+    fields: {
+      port: [botocore("elbv2", "CreateListenerInput.Port")],
+      protocol: [botocore("elbv2", "CreateListenerInput.Protocol")],
+      sslPolicy: [
+        pattern(
+          /ELBSecurityPolicy-[A-Za-z0-9-]+/,
+          "a predefined ELBSecurityPolicy- policy",
+          albSecurityPolicies,
+        ),
+      ],
+      ...actionFields("defaultActions[]"),
+    },
+    unconstrained: {
+      loadBalancerArn: NO_CONSTRAINT.reference,
+      certificateArn: NO_CONSTRAINT.reference,
+      ...actionUnconstrained("defaultActions[]"),
+    },
+    resource: [
+      crossField(
+        ["protocol", "certificateArn"],
+        "an HTTPS listener has a certificate",
+        apiReference(
+          "elbv2",
+          "CreateListenerInput.Certificates",
+          "[HTTPS and TLS listeners] The default certificate for the listener. You must provide exactly one certificate.",
+        ),
+        (i) =>
+          (i.protocol === "HTTPS" || i.protocol === "TLS") && !i.certificateArn
+            ? { path: "certificateArn", problem: `is missing on a ${i.protocol} listener` }
+            : undefined,
+      ),
+    ],
+    tags: ELB_TAGS,
+  },
+  "aws:lb/listenerRule:ListenerRule": {
+    fields: {
+      priority: [botocore("elbv2", "CreateRuleInput.Priority")],
+      ...actionFields("actions[]"),
+      "conditions[].hostHeader.values[]": [
+        length(
+          1,
+          128,
+          apiReference(
+            "elbv2",
+            "HostHeaderConditionConfig.Values",
+            "The maximum length of each string is 128 characters.",
+          ),
+        ),
+      ],
+      "conditions[].pathPattern.values[]": [
+        length(
+          1,
+          128,
+          apiReference(
+            "elbv2",
+            "PathPatternConditionConfig.Values",
+            "The maximum length of each string is 128 characters.",
+          ),
+        ),
+      ],
+      "conditions[].httpHeader.httpHeaderName": [
+        length(
+          1,
+          40,
+          apiReference(
+            "elbv2",
+            "HttpHeaderConditionConfig.HttpHeaderName",
+            "The maximum length is 40 characters.",
+          ),
+        ),
+      ],
+      "conditions[].httpHeader.values[]": [
+        length(
+          1,
+          128,
+          apiReference(
+            "elbv2",
+            "HttpHeaderConditionConfig.Values",
+            "The maximum length of each string is 128 characters.",
+          ),
+        ),
+      ],
+      "conditions[].httpRequestMethod.values[]": [
+        pattern(
+          /[A-Z_-]{1,40}/,
+          "A-Z, hyphen and underscore, at most 40",
+          apiReference(
+            "elbv2",
+            "HttpRequestMethodConditionConfig.Values",
+            "The maximum length is 40 characters. The allowed characters are A-Z, hyphen (-), and underscore (_).",
+          ),
+        ),
+      ],
+      "conditions[].queryStrings[].key": [
+        length(
+          1,
+          128,
+          apiReference(
+            "elbv2",
+            "QueryStringConditionConfig.Values",
+            "The maximum length of each string is 128 characters.",
+          ),
+        ),
+      ],
+      "conditions[].queryStrings[].value": [
+        length(
+          1,
+          128,
+          apiReference(
+            "elbv2",
+            "QueryStringConditionConfig.Values",
+            "The maximum length of each string is 128 characters.",
+          ),
+        ),
+      ],
+      "conditions[].sourceIp.values": [
+        custom(
+          "at most five values",
+          apiReference(
+            "elbv2",
+            "SourceIpConditionConfig.Values",
+            "The total number of values must be less than, or equal to five.",
+          ),
+          (v) => (Array.isArray(v) && v.length > 5 ? `has ${v.length} values` : undefined),
+        ),
+      ],
+    },
+    unconstrained: {
+      listenerArn: NO_CONSTRAINT.reference,
+      ...actionUnconstrained("actions[]"),
+    },
+    tags: ELB_TAGS,
+  },
+};
