@@ -177,6 +177,31 @@ function checkTraits(t: ShapeTraits, value: unknown): string | undefined {
   return undefined;
 }
 
+/** Candidates for a value outside a pattern: the first the pattern refuses is used. */
+const PATTERN_PROBES = [" ", "'", "\u0000", "ü", "!", "a b", "-", "A", "a".repeat(300)];
+
+/** Values the traits refuse: outside the enum, one past each bound, one the pattern does not match. */
+function refusedBy(t: ShapeTraits): unknown[] {
+  const out: unknown[] = [];
+  if (t.enum) out.push("not-an-allowed-value");
+  if (t.type === "string") {
+    if (t.max !== undefined) out.push("a".repeat(t.max + 1));
+    if (t.min !== undefined && t.min > 0) out.push("a".repeat(t.min - 1));
+    if (t.pattern) {
+      const re = compilePattern(t.pattern);
+      const probe = PATTERN_PROBES.find((p) => !re.test(p));
+      if (probe !== undefined) out.push(probe);
+    }
+  } else if (t.type === "list" || t.type === "map") {
+    if (t.max !== undefined) out.push(Array.from({ length: t.max + 1 }, (_, i) => `item-${i}`));
+    if (t.min !== undefined && t.min > 0) out.push([]);
+  } else if (t.min !== undefined || t.max !== undefined) {
+    if (t.min !== undefined) out.push(t.min - 1);
+    if (t.max !== undefined) out.push(t.max + 1);
+  }
+  return out;
+}
+
 export type BotocorePart = "value" | "each" | "keys" | "values" | "keyShape" | "valueShape";
 
 /**
@@ -199,6 +224,16 @@ export function botocore(service: string, member: string, part: BotocorePart = "
       const t = traits();
       const parts = t ? describe(t, what) : [];
       return parts.length ? parts.join("; ") : "(no traits)";
+    },
+    get refuses() {
+      const t = traits();
+      if (!t) return [];
+      const values = refusedBy(t);
+      if (part === "each") return values.map((v) => [v]);
+      if (part === "keys")
+        return values.filter((v) => typeof v === "string").map((v) => ({ [v as string]: "v" }));
+      if (part === "values") return values.map((v) => ({ k: v }));
+      return values;
     },
     source: botocoreSource(service, member),
     whole: part === "keys" || part === "values" ? true : undefined,

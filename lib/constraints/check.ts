@@ -75,9 +75,11 @@ function applyTable(
       }
     }
   }
-  if (isObject(root)) {
+  // Cross-field rules read the whole object, or the whole list for a document whose root is one (container
+  // definitions).
+  if (root !== null && typeof root === "object") {
     for (const cross of table.resource ?? []) {
-      for (const f of cross.check(root, ctx)) {
+      for (const f of cross.check(root as Record<string, unknown>, ctx)) {
         out.push({
           ...f,
           path: f.path ?? cross.fields.join(", "),

@@ -56,6 +56,12 @@ export interface Rule {
   whole?: boolean;
   /** Set for rules that parse a JSON string and check the document against their own table. */
   document?: DocumentConstraints;
+  /**
+   * Values the rule refuses, derived from its own parameters (one past each bound, a value outside the list),
+   * so the tests can prove every rule without a hand-written case. Absent for rules whose refusals need a
+   * written example (character sets, formats, relations).
+   */
+  refuses?: unknown[];
 }
 
 /** Constraints on a JSON document inside a string field, with the same shape as a type's field table. */
@@ -72,6 +78,8 @@ export interface CrossFieldRule {
   text: string;
   source: Source;
   check(inputs: Record<string, unknown>, ctx: RuleContext): Finding[];
+  /** Inputs (or documents) the rule refuses, written with the rule; the tests prove each. */
+  refuses?: unknown[];
 }
 
 /** How the provider names a resource whose name input is left unset (pulumi-aws auto-naming). */

@@ -14,12 +14,13 @@ function asNumber(value: unknown): number | undefined {
   return undefined;
 }
 
-/** The string matches `re` in full. */
-export function pattern(re: RegExp, text: string, source: Source): Rule {
+/** The string matches `re` in full. `refuses`: values it must refuse (the tests prove them). */
+export function pattern(re: RegExp, text: string, source: Source, refuses: unknown[] = []): Rule {
   const anchored = new RegExp(`^(?:${re.source})$`, re.flags.includes("u") ? "u" : "");
   return {
     text,
     source,
+    refuses,
     check: (value) =>
       typeof value !== "string"
         ? one(value, "is not a string")
@@ -30,11 +31,12 @@ export function pattern(re: RegExp, text: string, source: Source): Rule {
 }
 
 /** Every character of the string is in `allowed` (a regex character class body, e.g. `a-zA-Z0-9 ._-`). */
-export function charset(allowed: string, text: string, source: Source): Rule {
+export function charset(allowed: string, text: string, source: Source, refuses: unknown[] = []): Rule {
   const ok = new RegExp(`^[${allowed}]$`, "u");
   return {
     text,
     source,
+    refuses,
     check: (value) => {
       if (typeof value !== "string") return one(value, "is not a string");
       const bad = [...new Set([...value].filter((c) => !ok.test(c)))];
@@ -54,6 +56,10 @@ export function length(min: number | undefined, max: number | undefined, source:
   return {
     text,
     source,
+    refuses: [
+      ...(max !== undefined ? ["a".repeat(max + 1)] : []),
+      ...(min !== undefined && min > 0 ? ["a".repeat(min - 1)] : []),
+    ],
     check: (value) => {
       if (typeof value !== "string") return one(value, "is not a string");
       if (min !== undefined && value.length < min) return one(value, `has ${value.length} characters`);
@@ -68,6 +74,10 @@ export interface RangeOptions {
   /** The value must be a multiple of this (within floating-point tolerance). */
   step?: number;
 }
+
+/** One past a bound (or, for bounds beyond double precision's integers, a value well past it). */
+const pastBound = (bound: number, direction: 1 | -1) =>
+  Math.abs(bound) < 2 ** 52 ? bound + direction : bound + direction * Math.abs(bound);
 
 /** A number (or a numeric string) within [min, max]. */
 export function range(
@@ -87,6 +97,12 @@ export function range(
   return {
     text: `${kind} ${bounds}${step}`,
     source,
+    refuses: [
+      ...(min !== undefined ? [pastBound(min, -1)] : []),
+      ...(max !== undefined ? [pastBound(max, 1)] : []),
+      ...(options.integer ? [(min ?? 0) + 0.5] : []),
+      ...(options.step ? [(min ?? 0) + options.step / 2] : []),
+    ],
     check: (value) => {
       const n = asNumber(value);
       if (n === undefined || Number.isNaN(n)) return one(value, "is not a number");
@@ -102,12 +118,22 @@ export function range(
   };
 }
 
+/** For a list of numbers, the first integer above the smallest that the list leaves out. */
+function numericGap(values: readonly (string | number)[]): number[] {
+  if (!values.every((v) => typeof v === "number")) return [];
+  const set = new Set(values as number[]);
+  let n = Math.min(...(values as number[]));
+  while (set.has(n)) n++;
+  return [n];
+}
+
 /** One of the listed values (compared as strings, so `true` matches "true"). */
 export function oneOf(values: readonly (string | number)[], source: Source): Rule {
   const allowed = new Set(values.map(String));
   return {
     text: `one of ${values.join(", ")}`,
     source,
+    refuses: ["not-an-allowed-value", ...numericGap(values)],
     check: (value) => (allowed.has(String(value)) ? [] : one(value, "is not an allowed value")),
   };
 }
@@ -123,6 +149,10 @@ export function items(min: number | undefined, max: number | undefined, source: 
   return {
     text,
     source,
+    refuses: [
+      ...(max !== undefined ? [Array.from({ length: max + 1 }, (_, i) => `item-${i}`)] : []),
+      ...(min !== undefined && min > 0 ? [[]] : []),
+    ],
     check: (value) => {
       const n = Array.isArray(value)
         ? value.length
@@ -147,6 +177,7 @@ export function notPrefixed(
   return {
     text: `does not start with ${prefixes.map((p) => JSON.stringify(p)).join(" or ")}${options.ignoreCase ? " (any case)" : ""}`,
     source,
+    refuses: prefixes.map((p) => `${p}x`),
     check: (value) => {
       if (typeof value !== "string") return one(value, "is not a string");
       const hit = prefixes.find((p) => norm(value).startsWith(norm(p)));
@@ -160,6 +191,7 @@ export function notSuffixed(suffixes: string[], source: Source): Rule {
   return {
     text: `does not end with ${suffixes.map((p) => JSON.stringify(p)).join(" or ")}`,
     source,
+    refuses: suffixes.map((s) => `x${s}`),
     check: (value) => {
       if (typeof value !== "string") return one(value, "is not a string");
       const hit = suffixes.find((s) => value.endsWith(s));
@@ -173,10 +205,12 @@ export function custom(
   text: string,
   source: Source,
   problem: (value: unknown, ctx: RuleContext) => string | undefined,
+  refuses: unknown[] = [],
 ): Rule {
   return {
     text,
     source,
+    refuses,
     check: (value, ctx) => {
       const p = problem(value, ctx);
       return p ? one(value, p) : [];
@@ -184,7 +218,10 @@ export function custom(
   };
 }
 
-/** A rule over several fields. `problem` returns the problem and the field it is reported on, or nothing. */
+/**
+ * A rule over several fields. `problem` returns the problem and the field it is reported on, or nothing.
+ * `refuses`: whole inputs (or documents) the rule must refuse; the tests prove each.
+ */
 export function crossField(
   fields: string[],
   text: string,
@@ -193,11 +230,13 @@ export function crossField(
     inputs: Record<string, unknown>,
     ctx: RuleContext,
   ) => { path: string; problem: string } | undefined,
+  refuses: unknown[] = [],
 ): CrossFieldRule {
   return {
     fields,
     text,
     source,
+    refuses,
     check: (inputs, ctx) => {
       const p = problem(inputs, ctx);
       if (!p) return [];
@@ -216,6 +255,7 @@ export function jsonDocument(doc: DocumentConstraints, source: Source): Rule {
     text: "valid JSON, checked against its own fields",
     source,
     document: doc,
+    refuses: ["{not json"],
     check: (value, ctx) => {
       if (typeof value !== "string") return one(value, "is not a string");
       let parsed: unknown;
@@ -239,26 +279,4 @@ let documentChecker: DocumentChecker = () => {
 /** Installed by the checker: how a parsed document is walked against its table. */
 export function installDocumentChecker(checker: DocumentChecker): void {
   documentChecker = checker;
-}
-
-/** Applies `rules` to every value of a map (tags, log options); the finding's path names the key. */
-export function mapValues(rules: Rule[], text: string, source: Source): Rule {
-  return {
-    text,
-    source,
-    whole: true,
-    check: (value, ctx) => {
-      if (value === null || typeof value !== "object" || Array.isArray(value))
-        return one(value, "is not a map");
-      return Object.entries(value).flatMap(([k, v]) =>
-        rules.flatMap((r) =>
-          r.check(v, ctx).map((f) => ({
-            ...f,
-            path: `.${k}${f.path ?? ""}`,
-            rule: f.rule ?? { text: r.text, source: r.source },
-          })),
-        ),
-      );
-    },
-  };
 }

@@ -40,10 +40,12 @@ function overTags(
   text: string,
   source: Source,
   check: (key: string, value: string) => string | undefined,
+  refuses: Record<string, string>[],
 ): Rule {
   return {
     text,
     source,
+    refuses,
     whole: true,
     check: (value) => {
       if (!isMap(value)) return [{ value, problem: "is not a map" }];
@@ -75,6 +77,11 @@ function eachTag(inner: Rule, what: "key" | "value"): Rule {
     get text() {
       return `${what}: ${inner.text}`;
     },
+    get refuses() {
+      return (inner.refuses ?? [])
+        .filter((v) => typeof v === "string")
+        .map((v) => (what === "key" ? { [v as string]: "v" } : { k: v as string }));
+    },
     source: inner.source,
     whole: true,
     check: (value, ctx) => {
@@ -94,6 +101,7 @@ export function tagRules(options: TagOptions = {}): Rule[] {
     {
       text: "at most 50 tags (not counting aws: ones)",
       source: tagCount,
+      refuses: [Object.fromEntries(Array.from({ length: 51 }, (_, i) => [`tag${i}`, "v"]))],
       whole: true,
       check: (value) => {
         if (!isMap(value)) return [{ value, problem: "is not a map" }];
@@ -101,10 +109,14 @@ export function tagRules(options: TagOptions = {}): Rule[] {
         return n > 50 ? [{ value: `${n} tags`, problem: `has ${n} tags` }] : [];
       },
     },
-    overTags("neither key nor value starts with aws: (any case)", tagAwsPrefix, (k, v) =>
-      k.toLowerCase().startsWith("aws:") || v.toLowerCase().startsWith("aws:")
-        ? "uses the reserved aws: prefix"
-        : undefined,
+    overTags(
+      "neither key nor value starts with aws: (any case)",
+      tagAwsPrefix,
+      (k, v) =>
+        k.toLowerCase().startsWith("aws:") || v.toLowerCase().startsWith("aws:")
+          ? "uses the reserved aws: prefix"
+          : undefined,
+      [{ "aws:owner": "team" }, { owner: "AWS:team" }],
     ),
   ];
   if (options.ec2) {
@@ -119,20 +131,32 @@ export function tagRules(options: TagOptions = {}): Rule[] {
       "Tag values are case-sensitive and accept a maximum of 256 Unicode characters.",
     );
     rules.push(
-      overTags("key of 1 to 127 characters", keySource, (k) =>
-        k.length < 1 || k.length > 127 ? `key "${k}" has ${k.length} characters` : undefined,
+      overTags(
+        "key of 1 to 127 characters",
+        keySource,
+        (k) => (k.length < 1 || k.length > 127 ? `key "${k}" has ${k.length} characters` : undefined),
+        [{ ["k".repeat(128)]: "v" }, { "": "v" }],
       ),
-      overTags("value of at most 256 characters", valueSource, (_k, v) =>
-        v.length > 256 ? `has ${v.length} characters` : undefined,
+      overTags(
+        "value of at most 256 characters",
+        valueSource,
+        (_k, v) => (v.length > 256 ? `has ${v.length} characters` : undefined),
+        [{ k: "v".repeat(257) }],
       ),
     );
   } else {
     rules.push(
-      overTags("key of 1 to 128 characters", tagKeyLength, (k) =>
-        k.length < 1 || k.length > 128 ? `key "${k}" has ${k.length} characters` : undefined,
+      overTags(
+        "key of 1 to 128 characters",
+        tagKeyLength,
+        (k) => (k.length < 1 || k.length > 128 ? `key "${k}" has ${k.length} characters` : undefined),
+        [{ ["k".repeat(129)]: "v" }, { "": "v" }],
       ),
-      overTags("value of at most 256 characters", tagValueLength, (_k, v) =>
-        v.length > 256 ? `has ${v.length} characters` : undefined,
+      overTags(
+        "value of at most 256 characters",
+        tagValueLength,
+        (_k, v) => (v.length > 256 ? `has ${v.length} characters` : undefined),
+        [{ k: "v".repeat(257) }],
       ),
     );
   }
@@ -148,7 +172,12 @@ const EC2_TEXT = "a-zA-Z0-9 ._\\-:/()#,@\\[\\]+=&;{}!$*";
 export function ec2Description(member: string, quote: string, allowed = EC2_TEXT): Rule[] {
   const source = apiReference("ec2", member, quote);
   return [
-    charset(allowed, `only a-z, A-Z, 0-9, spaces and ${allowed.replace(/a-zA-Z0-9 |\\/g, "")}`, source),
+    charset(allowed, `only a-z, A-Z, 0-9, spaces and ${allowed.replace(/a-zA-Z0-9 |\\/g, "")}`, source, [
+      "allow the ALB's traffic",
+      "port 80 → 8080",
+      'the "app" port',
+      "10% of traffic",
+    ]),
     length(undefined, 255, source),
   ];
 }
@@ -166,6 +195,7 @@ export function iamPolicySize(max: number, what: string): Rule {
       const n = nonWhitespaceLength(v);
       return n > max ? `has ${n.toLocaleString("en-US")} characters without white space` : undefined;
     },
+    [JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "x".repeat(max), Effect: "Allow" }] })],
   );
 }
 
@@ -202,8 +232,8 @@ const CONDITION_OPERATORS = [
 /** `StringEquals`, `StringNotEqualsIfExists`, `ForAnyValue:StringLike`, ... (never `Null` with a suffix). */
 function isConditionOperator(op: string): boolean {
   const bare = op.replace(/^(ForAllValues|ForAnyValue):/, "");
-  if (bare === "Null") return op === "Null";
   const base = bare.endsWith("IfExists") ? bare.slice(0, -"IfExists".length) : bare;
+  if (base === "Null") return op === "Null";
   return CONDITION_OPERATORS.includes(base);
 }
 
@@ -213,12 +243,17 @@ const asList = (v: unknown): unknown[] => (Array.isArray(v) ? v : [v]);
 /** `Action`/`NotAction`: one action or a list, each `*` or `service:action`. */
 function actionRule(): Rule {
   return {
-    ...custom("`*` or `service:action` (wildcards allowed)", iamPolicyElements("Action"), (v) => {
-      const bad = asList(v).find(
-        (a) => typeof a !== "string" || !(a === "*" || /^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a)),
-      );
-      return bad === undefined ? undefined : `${JSON.stringify(bad)} is not service:action`;
-    }),
+    ...custom(
+      "`*` or `service:action` (wildcards allowed)",
+      iamPolicyElements("Action"),
+      (v) => {
+        const bad = asList(v).find(
+          (a) => typeof a !== "string" || !(a === "*" || /^[a-z0-9-]+:[A-Za-z0-9*?]+$/.test(a)),
+        );
+        return bad === undefined ? undefined : `${JSON.stringify(bad)} is not service:action`;
+      },
+      ["s3 GetObject", ["s3:GetObject", "GetObject"], 7],
+    ),
     whole: true,
   };
 }
@@ -233,6 +268,7 @@ function resourceRule(): Rule {
         const bad = asList(v).find((r) => typeof r !== "string" || !(r === "*" || ARN.test(r)));
         return bad === undefined ? undefined : `${JSON.stringify(bad)} is not an ARN`;
       },
+      ["my-bucket/*", ["arn:aws:s3:::my-bucket", "arn:aws:s3"]],
     ),
     whole: true,
   };
@@ -244,8 +280,11 @@ export function policyLanguage(kind: "identity" | "trust" | "resource"): Documen
   const fields: DocumentConstraints["fields"] = {
     Version: [oneOf(["2012-10-17", "2008-10-17"], iamPolicyElements("Version"))],
     Statement: [
-      custom("a statement or a list of statements", iamPolicyElements("Statement"), (v) =>
-        v !== null && typeof v === "object" ? undefined : "is not a statement object or list",
+      custom(
+        "a statement or a list of statements",
+        iamPolicyElements("Statement"),
+        (v) => (v !== null && typeof v === "object" ? undefined : "is not a statement object or list"),
+        ["Allow", 7],
       ),
     ],
     "Statement[].Sid": [
@@ -256,6 +295,7 @@ export function policyLanguage(kind: "identity" | "trust" | "resource"): Documen
           "Sid",
           "The Sid element supports ASCII uppercase letters (A-Z), lowercase letters (a-z), and numbers (0-9).",
         ),
+        ["Allow-Pull", "read only", "ReadÜ"],
       ),
     ],
     "Statement[].Effect": [
@@ -269,6 +309,7 @@ export function policyLanguage(kind: "identity" | "trust" | "resource"): Documen
       {
         text: `"*" or an object of ${principalKeys.join(", ")}`,
         source: iamPolicyElements("Principal"),
+        refuses: ["ecs-tasks.amazonaws.com", { Services: "ecs-tasks.amazonaws.com" }, ["*"]],
         whole: true,
         check: (v) => {
           if (v === "*") return [];
@@ -283,6 +324,11 @@ export function policyLanguage(kind: "identity" | "trust" | "resource"): Documen
       {
         text: "condition operators IAM defines (with IfExists and ForAllValues:/ForAnyValue: where allowed)",
         source: iamConditionOperators(),
+        refuses: [
+          { StringEqual: { "aws:SourceAccount": "123456789012" } },
+          { NullIfExists: { "aws:TokenIssueTime": "true" } },
+          "StringEquals",
+        ],
         whole: true,
         check: (v) => {
           if (v === null || typeof v !== "object" || Array.isArray(v))
@@ -312,6 +358,12 @@ export function policyLanguage(kind: "identity" | "trust" | "resource"): Documen
             value: "present",
             problem: "names a Principal",
           })),
+      refuses: [
+        {
+          Version: "2012-10-17",
+          Statement: [{ Effect: "Allow", Principal: { AWS: "*" }, Action: "s3:GetObject", Resource: "*" }],
+        },
+      ],
     });
   }
   return { fields, resource };
@@ -343,5 +395,6 @@ export function regionRule(): Rule {
       typeof v === "string" && generatedModels().regions.includes(v)
         ? undefined
         : "is not a region of the aws partition",
+    ["eu-west-9", "cn-north-1", "Ireland"],
   );
 }

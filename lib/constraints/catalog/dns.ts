@@ -12,12 +12,17 @@ const DNS_NAME_FORMAT = doc(
   "DNS domain name format",
   "Each label can be up to 63 bytes long. The total length of a domain name cannot exceed 255 bytes, including the dots.",
 );
-const dnsName = custom("labels of at most 63, the name at most 255 characters", DNS_NAME_FORMAT, (v) => {
-  const name = String(v).replace(/\.$/, "");
-  if (name.length > 255) return `has ${name.length} characters`;
-  const long = name.split(".").find((l) => l.length > 63);
-  return long ? `has label "${long}" of ${long.length} characters` : undefined;
-});
+const dnsName = custom(
+  "labels of at most 63, the name at most 255 characters",
+  DNS_NAME_FORMAT,
+  (v) => {
+    const name = String(v).replace(/\.$/, "");
+    if (name.length > 255) return `has ${name.length} characters`;
+    const long = name.split(".").find((l) => l.length > 63);
+    return long ? `has label "${long}" of ${long.length} characters` : undefined;
+  },
+  [`${"a".repeat(64)}.example.com`, Array.from({ length: 5 }, () => "b".repeat(60)).join(".")],
+);
 
 export const DNS: Record<string, TypeConstraints> = {
   "aws:route53/zone:Zone": {
@@ -60,6 +65,14 @@ export const DNS: Record<string, TypeConstraints> = {
           Array.isArray(i.aliases) && i.aliases.length > 0 && i.ttl !== undefined
             ? { path: "ttl", problem: "is set on an alias record" }
             : undefined,
+        [
+          {
+            name: "api.example.com",
+            type: "A",
+            ttl: 300,
+            aliases: [{ name: "alb.example.com", zoneId: "Z32O12XQLNTSW2", evaluateTargetHealth: true }],
+          },
+        ],
       ),
       crossField(
         ["type", "records"],
@@ -73,6 +86,7 @@ export const DNS: Record<string, TypeConstraints> = {
           (i.type === "CNAME" || i.type === "SOA") && Array.isArray(i.records) && i.records.length > 1
             ? { path: "records", problem: `has ${i.records.length} values for a ${i.type} record` }
             : undefined,
+        [{ name: "www.example.com", type: "CNAME", ttl: 300, records: ["a.example.com", "b.example.com"] }],
       ),
     ],
   },
@@ -99,6 +113,7 @@ export const DNS: Record<string, TypeConstraints> = {
           typeof i.domainName === "string" && i.domainName.length > 64
             ? { path: "domainName", problem: `has ${i.domainName.length} characters` }
             : undefined,
+        [{ domainName: `${"a".repeat(60)}.example.com`, validationMethod: "DNS" }],
       ),
     ],
     tags: tagRules(botocoreTag("acm", "Tag.Key", "Tag.Value")),

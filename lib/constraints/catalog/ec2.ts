@@ -41,12 +41,19 @@ function securityGroupRule(): TypeConstraints {
           "Constraints: Up to 255 characters in length. Allowed characters are a-z, A-Z, 0-9, spaces, and ._-:/()#,@[]+=&;{}!$*",
         ),
       ],
-      cidrIpv4: [pattern(CIDR_V4, "an IPv4 CIDR block a.b.c.d/n", cidrSource)],
+      cidrIpv4: [
+        pattern(CIDR_V4, "an IPv4 CIDR block a.b.c.d/n", cidrSource, [
+          "10.0.0.0/33",
+          "10.0.0.256/32",
+          "10.0.0.0",
+        ]),
+      ],
       ipProtocol: [
         pattern(
           /tcp|udp|icmp|icmpv6|-1|\d{1,3}/,
           "tcp, udp, icmp, icmpv6, -1 or a protocol number",
           protocolSource,
+          ["http", "all", "1000"],
         ),
       ],
       fromPort: [range(-1, 65535, portSource, { integer: true })],
@@ -70,6 +77,7 @@ function securityGroupRule(): TypeConstraints {
           typeof i.fromPort === "number" && typeof i.toPort === "number" && i.fromPort > i.toPort
             ? { path: "fromPort", problem: `is above toPort ${i.toPort}` }
             : undefined,
+        [{ ipProtocol: "tcp", fromPort: 8080, toPort: 80, cidrIpv4: "10.0.0.0/16" }],
       ),
       crossField(
         ["cidrIpv4", "cidrIpv6", "prefixListId", "referencedSecurityGroupId"],
@@ -87,6 +95,16 @@ function securityGroupRule(): TypeConstraints {
             ? undefined
             : { path: set[0] ?? "cidrIpv4", problem: `sets ${set.length} of them` };
         },
+        [
+          { ipProtocol: "tcp", fromPort: 80, toPort: 80 },
+          {
+            ipProtocol: "tcp",
+            fromPort: 80,
+            toPort: 80,
+            cidrIpv4: "0.0.0.0/0",
+            referencedSecurityGroupId: "sg-1",
+          },
+        ],
       ),
       crossField(
         ["description", "referencedSecurityGroupId"],
@@ -100,6 +118,15 @@ function securityGroupRule(): TypeConstraints {
           i.referencedSecurityGroupId && typeof i.description === "string" && i.description.includes("&")
             ? { path: "description", problem: 'contains "&"' }
             : undefined,
+        [
+          {
+            ipProtocol: "tcp",
+            fromPort: 80,
+            toPort: 80,
+            referencedSecurityGroupId: "sg-0123456789abcdef0",
+            description: "ALB & health checks",
+          },
+        ],
       ),
     ],
     tags: EC2_TAGS,
@@ -167,6 +194,11 @@ export const EC2: Record<string, TypeConstraints> = {
           /ami-[0-9a-f]{8}([0-9a-f]{9})?/,
           "ami- and 8 or 17 hex digits",
           doc("https://docs.aws.amazon.com/AWSEC2/latest/UserGuide/resource-ids.html", "Resource IDs"),
+          [
+            "ami-0123",
+            "ami-0123456789ABCDEF0",
+            "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+          ],
         ),
       ],
       userData: [
@@ -182,6 +214,10 @@ export const EC2: Record<string, TypeConstraints> = {
             const bytes = Buffer.from(v, "base64").length;
             return bytes > 16384 ? `decodes to ${bytes} bytes` : undefined;
           },
+          [
+            "#!/bin/bash\necho ECS_CLUSTER=app >> /etc/ecs/ecs.config",
+            Buffer.alloc(16385, 1).toString("base64"),
+          ],
         ),
       ],
       "metadataOptions.httpEndpoint": [
@@ -213,6 +249,7 @@ export const EC2: Record<string, TypeConstraints> = {
             "https://docs.aws.amazon.com/ebs/latest/userguide/device_naming.html",
             "Device names for volumes on Amazon EC2 instances",
           ),
+          ["xvda", "/dev/hda", "/dev/xvd1"],
         ),
       ],
       "blockDeviceMappings[].ebs.volumeType": [
@@ -302,6 +339,14 @@ export const EC2: Record<string, TypeConstraints> = {
           }
           return undefined;
         },
+        [
+          { blockDeviceMappings: [{ deviceName: "/dev/xvda", ebs: { volumeType: "st1", volumeSize: 30 } }] },
+          {
+            blockDeviceMappings: [
+              { deviceName: "/dev/xvda", ebs: { volumeType: "standard", volumeSize: 2048 } },
+            ],
+          },
+        ],
       ),
     ],
     tags: EC2_TAGS,
@@ -350,6 +395,7 @@ export const EC2: Record<string, TypeConstraints> = {
             "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
             "AWS services that integrate with AWS PrivateLink",
           ),
+          ["s3", "com.amazonaws.s3", "amazonaws.com.eu-west-1.s3"],
         ),
       ],
     },
@@ -364,19 +410,29 @@ export const EC2: Record<string, TypeConstraints> = {
   "awsx:ec2:Vpc": {
     fields: {
       cidrBlock: [
-        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize),
-        custom("a /16 to /28 netmask", vpcCidrSize, (v) => {
-          const bits = Number(String(v).split("/")[1]);
-          return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
-        }),
+        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize, ["10.0.0.0", "10.0.0/16", "300.0.0.0/16"]),
+        custom(
+          "a /16 to /28 netmask",
+          vpcCidrSize,
+          (v) => {
+            const bits = Number(String(v).split("/")[1]);
+            return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
+          },
+          ["10.0.0.0/8", "10.0.0.0/29"],
+        ),
       ],
       "subnetSpecs[].cidrMask": [range(16, 28, vpcCidrSize, { integer: true })],
       "subnetSpecs[].cidrBlocks[]": [
-        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize),
-        custom("a /16 to /28 netmask", vpcCidrSize, (v) => {
-          const bits = Number(String(v).split("/")[1]);
-          return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
-        }),
+        pattern(CIDR_V4, "an IPv4 CIDR block", vpcCidrSize, ["10.0.0.0", "10.0.0/16", "300.0.0.0/16"]),
+        custom(
+          "a /16 to /28 netmask",
+          vpcCidrSize,
+          (v) => {
+            const bits = Number(String(v).split("/")[1]);
+            return bits >= 16 && bits <= 28 ? undefined : `has a /${bits} netmask`;
+          },
+          ["10.0.0.0/8", "10.0.0.0/29"],
+        ),
       ],
       "subnetSpecs[].type": [oneOf(Object.values(awsxEnums.ec2.SubnetType), awsx("SubnetType"))],
       subnetStrategy: [
@@ -397,6 +453,7 @@ export const EC2: Record<string, TypeConstraints> = {
             "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
             "AWS services that integrate with AWS PrivateLink",
           ),
+          ["s3", "com.amazonaws.s3", "amazonaws.com.eu-west-1.s3"],
         ),
       ],
     },

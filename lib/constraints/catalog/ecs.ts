@@ -14,6 +14,7 @@ function ecsName(member: string, quote: string): Rule[] {
       /[A-Za-z0-9_-]{1,255}/,
       "1 to 255 letters, numbers, underscores and hyphens",
       apiReference("ecs", member, quote),
+      ["my.service", "json api", "", "a".repeat(256)],
     ),
   ];
 }
@@ -74,6 +75,12 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
             ? undefined
             : "has a digest that is not sha256: and 64 hex digits";
         },
+        [
+          "repo@sha256:0123",
+          "repo@md5:0123456789abcdef0123456789abcdef",
+          "repo:my tag",
+          `${"r".repeat(250)}:latest`,
+        ],
       ),
     ],
     "[].memory": [
@@ -122,6 +129,7 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
           const n = Number(v);
           return [22, 2375, 2376, 51678, 51679, 51680].includes(n) ? `is reserved` : undefined;
         },
+        [22, 2376, 51679],
       ),
     ],
     "[].logConfiguration.logDriver": [botocore("ecs", "LogConfiguration.logDriver")],
@@ -129,6 +137,7 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
       {
         text: "awslogs options: mode non-blocking or blocking, awslogs-region a region, awslogs-group a log group name",
         source: LOG_OPTIONS,
+        refuses: [{ mode: "async" }, { "awslogs-region": "eu-west-9" }, { "awslogs-group": "api logs" }],
         whole: true,
         check: (v, ctx) => {
           if (!isMap(v)) return [{ value: v, problem: "is not a map" }];
@@ -167,6 +176,7 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
           if (parts.length > 2 || parts.some((p) => p === "")) return "is not user[:group]";
           return parts.some((p) => /^-?\d+$/.test(p) && Number(p) < 0) ? "has a negative id" : undefined;
         },
+        ["app:", "app:staff:extra", "-1", "1000:-5"],
       ),
     ],
     "[].healthCheck.command": [
@@ -177,6 +187,7 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
           "HealthCheck.command",
           "The string array must start with CMD to run the command arguments directly, or CMD-SHELL to run the command with the container's default shell.",
         ),
+        refuses: [["curl", "-f", "http://localhost/health"], "CMD-SHELL curl -f http://localhost/health"],
         whole: true,
         check: (v) =>
           Array.isArray(v) && (v[0] === "CMD" || v[0] === "CMD-SHELL")
@@ -236,6 +247,7 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
               ]
             : [];
         }),
+      refuses: [[{ name: "api", image: "api:1", memory: 256, memoryReservation: 512 }]],
     },
   ],
 };
@@ -273,6 +285,7 @@ export const ECS: Record<string, TypeConstraints> = {
             "CreateCapacityProviderRequest.name",
             "Up to 255 characters are allowed. They include letters (both upper and lowercase letters), numbers, underscores (_), and hyphens (-).",
           ),
+          ["asg.provider", "asg provider", "a".repeat(256)],
         ),
         notPrefixed(
           ["aws", "ecs", "fargate"],
@@ -313,7 +326,9 @@ export const ECS: Record<string, TypeConstraints> = {
           "autoScalingGroupProvider.managedTerminationProtection",
           "autoScalingGroupProvider.managedScaling.status",
         ],
-        "managed termination protection only with managed scaling",
+        // The API reference says termination protection "doesn't work" without managed scaling; AWS's CDK refuses
+        // the explicit combination (aws-cdk pull request 23729). Leaving managedScaling out is not refused here.
+        "managed termination protection not with managed scaling DISABLED",
         apiReference(
           "ecs",
           "AutoScalingGroupProvider.managedTerminationProtection",
@@ -324,13 +339,21 @@ export const ECS: Record<string, TypeConstraints> = {
             managedTerminationProtection?: string;
             managedScaling?: { status?: string };
           };
-          return p.managedTerminationProtection === "ENABLED" && p.managedScaling?.status !== "ENABLED"
+          return p.managedTerminationProtection === "ENABLED" && p.managedScaling?.status === "DISABLED"
             ? {
                 path: "autoScalingGroupProvider.managedTerminationProtection",
-                problem: "is ENABLED without managed scaling",
+                problem: "is ENABLED with managed scaling DISABLED",
               }
             : undefined;
         },
+        [
+          {
+            autoScalingGroupProvider: {
+              managedTerminationProtection: "ENABLED",
+              managedScaling: { status: "DISABLED" },
+            },
+          },
+        ],
       ),
     ],
     tags: ECS_TAGS,
@@ -352,6 +375,14 @@ export const ECS: Record<string, TypeConstraints> = {
           "Only one capacity provider in a capacity provider strategy can have a base defined.",
         ),
         (i) => onlyOneBase(i.defaultCapacityProviderStrategies, "defaultCapacityProviderStrategies"),
+        [
+          {
+            defaultCapacityProviderStrategies: [
+              { capacityProvider: "a", base: 1, weight: 1 },
+              { capacityProvider: "b", base: 2, weight: 1 },
+            ],
+          },
+        ],
       ),
     ],
   },
@@ -387,27 +418,36 @@ export const ECS: Record<string, TypeConstraints> = {
       ],
       ...strategyItem("capacityProviderStrategies[]"),
       "orderedPlacementStrategies[].type": [botocore("ecs", "PlacementStrategy.type")],
-      "orderedPlacementStrategies[].field": [
-        custom(
-          "spread: instanceId, host or an attribute; binpack: cpu or memory; random: none",
-          apiReference(
+      // The field a strategy may name depends on its type, so the rule reads each strategy whole.
+      "orderedPlacementStrategies[]": [
+        {
+          text: "spread: instanceId, host or an attribute; binpack: cpu or memory",
+          source: apiReference(
             "ecs",
             "PlacementStrategy.field",
             "For the spread placement strategy, valid values are instanceId (or host, which has the same effect), or any platform or custom attribute that's applied to a container instance, such as attribute:ecs.availability-zone. For the binpack placement strategy, valid values are cpu and memory.",
           ),
-          (v, ctx) => {
-            const strategies = (ctx.inputs.orderedPlacementStrategies ?? []) as {
-              type?: string;
-              field?: string;
-            }[];
-            const s = strategies.find((x) => x.field === v);
-            if (s?.type === "binpack" && !["cpu", "memory"].includes(String(v)))
-              return "is not cpu or memory for binpack";
-            if (s?.type === "spread" && !/^(instanceId|host|attribute:.+)$/.test(String(v)))
-              return "is not instanceId, host or an attribute for spread";
-            return undefined;
+          whole: true,
+          refuses: [
+            { type: "binpack", field: "instanceId" },
+            { type: "spread", field: "cpu" },
+          ],
+          check: (v) => {
+            const { type, field } = (v ?? {}) as { type?: string; field?: string };
+            if (field === undefined) return [];
+            if (type === "binpack" && !["cpu", "memory"].includes(field))
+              return [{ path: ".field", value: field, problem: "is not cpu or memory for binpack" }];
+            if (type === "spread" && !/^(instanceId|host|attribute:.+)$/.test(field))
+              return [
+                {
+                  path: ".field",
+                  value: field,
+                  problem: "is not instanceId, host or an attribute for spread",
+                },
+              ];
+            return [];
           },
-        ),
+        },
       ],
       "placementConstraints[].type": [botocore("ecs", "PlacementConstraint.type")],
       "loadBalancers[].containerName": ecsName("ContainerDefinition.name", NAME_QUOTE),
@@ -527,6 +567,14 @@ export const ECS: Record<string, TypeConstraints> = {
           "Only one capacity provider in a capacity provider strategy can have a base defined.",
         ),
         (i) => onlyOneBase(i.capacityProviderStrategies, "capacityProviderStrategies"),
+        [
+          {
+            capacityProviderStrategies: [
+              { capacityProvider: "a", base: 1, weight: 1 },
+              { capacityProvider: "b", base: 2, weight: 1 },
+            ],
+          },
+        ],
       ),
       crossField(
         ["deploymentConfiguration.strategy", "deploymentConfiguration.bakeTimeInMinutes"],
@@ -542,6 +590,7 @@ export const ECS: Record<string, TypeConstraints> = {
             ? { path: "deploymentConfiguration.bakeTimeInMinutes", problem: "is missing for BLUE_GREEN" }
             : undefined;
         },
+        [{ deploymentConfiguration: { strategy: "BLUE_GREEN" } }],
       ),
       crossField(
         [
@@ -575,6 +624,10 @@ export const ECS: Record<string, TypeConstraints> = {
           }
           return undefined;
         },
+        [
+          { deploymentConfiguration: { strategy: "LINEAR", canaryConfiguration: { canaryPercent: 10 } } },
+          { deploymentConfiguration: { linearConfiguration: { stepPercent: 10 } } },
+        ],
       ),
       crossField(
         ["deploymentConfiguration.strategy", "loadBalancers[].advancedConfiguration"],
@@ -594,6 +647,19 @@ export const ECS: Record<string, TypeConstraints> = {
             ? { path: `loadBalancers[${n}].advancedConfiguration`, problem: `is missing for ${dc.strategy}` }
             : undefined;
         },
+        [
+          {
+            deploymentConfiguration: { strategy: "BLUE_GREEN", bakeTimeInMinutes: 10 },
+            loadBalancers: [
+              {
+                targetGroupArn:
+                  "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/0123456789abcdef",
+                containerName: "api",
+                containerPort: 8080,
+              },
+            ],
+          },
+        ],
       ),
     ],
     tags: ECS_TAGS,

@@ -2,7 +2,7 @@
 import { autoName, defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { TypeConstraints } from "../model";
-import { custom, pattern } from "../rules";
+import { custom, items, pattern } from "../rules";
 import { botocoreTag, iamPolicySize, NO_CONSTRAINT, policyDocument, tagRules } from "./common";
 import { iamQuotas } from "./docs";
 
@@ -15,6 +15,7 @@ const inlinePolicyName = pattern(
   iamQuotas(
     "The names can contain any Basic Latin (ASCII) characters except for the following reserved characters: backward slash (\\), forward slash (/), asterisk (*), question mark (?), and white space.",
   ),
+  ["read logs", "lecture-é", "tab\there"],
 );
 const noReservedInName = custom(
   "none of \\ / * ?",
@@ -22,6 +23,7 @@ const noReservedInName = custom(
     "The names can contain any Basic Latin (ASCII) characters except for the following reserved characters: backward slash (\\), forward slash (/), asterisk (*), question mark (?), and white space.",
   ),
   (v) => (/[\\/*?]/.test(String(v)) ? "contains a reserved character" : undefined),
+  ["ecs/pull", "read*", "why?", "back\\slash"],
 );
 
 export const IAM: Record<string, TypeConstraints> = {
@@ -109,30 +111,35 @@ export const IAM: Record<string, TypeConstraints> = {
             "CreateOpenIDConnectProviderRequest.Url",
             "The URL must begin with https:// and should correspond to the iss claim in the provider's OpenID Connect ID tokens. Per the OIDC standard, path components are allowed but query parameters are not.",
           ),
+          [
+            "http://token.actions.githubusercontent.com",
+            "https://token.actions.githubusercontent.com?aud=sts",
+            "token.actions.githubusercontent.com",
+          ],
         ),
       ],
       clientIdLists: [
-        custom(
-          "at most 100 client IDs",
+        items(
+          undefined,
+          100,
           apiReference(
             "iam",
             "CreateOpenIDConnectProviderRequest.ClientIDList",
             "You cannot register more than 100 client IDs with a single IAM OIDC provider.",
           ),
-          (v) => (Array.isArray(v) && v.length > 100 ? `has ${v.length}` : undefined),
         ),
       ],
       "clientIdLists[]": [botocore("iam", "CreateOpenIDConnectProviderRequest.ClientIDList", "each")],
       "thumbprintLists[]": [botocore("iam", "CreateOpenIDConnectProviderRequest.ThumbprintList", "each")],
       thumbprintLists: [
-        custom(
-          "at most five thumbprints",
+        items(
+          undefined,
+          5,
           apiReference(
             "iam",
             "CreateOpenIDConnectProviderRequest.ThumbprintList",
             "However, IAM lets you have up to five thumbprints for an OIDC provider.",
           ),
-          (v) => (Array.isArray(v) && v.length > 5 ? `has ${v.length}` : undefined),
         ),
       ],
     },

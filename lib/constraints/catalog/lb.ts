@@ -2,7 +2,7 @@
 import { autoName, defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { Rule, TypeConstraints } from "../model";
-import { crossField, custom, length, notPrefixed, oneOf, pattern, range } from "../rules";
+import { crossField, custom, items, length, notPrefixed, oneOf, pattern, range } from "../rules";
 import { botocoreTag, NO_CONSTRAINT, tagRules } from "./common";
 import { albSecurityPolicies, doc } from "./docs";
 
@@ -17,6 +17,7 @@ function elbName(member: string, quote: string): Rule[] {
       /[A-Za-z0-9](?:[A-Za-z0-9-]*[A-Za-z0-9])?/,
       "alphanumerics and hyphens, not starting or ending with a hyphen",
       source,
+      ["-api", "api-", "api_tg", "api.tg"],
     ),
   ];
 }
@@ -25,11 +26,16 @@ const lbAttribute = (quote: string) => apiReference("elbv2", "LoadBalancerAttrib
 const tgAttribute = (quote: string) => apiReference("elbv2", "TargetGroupAttribute.Key", quote);
 
 const PORT_OR_PLACEHOLDER = (placeholder: string, quote: string, member: string) =>
-  custom(`1 to 65535 or ${placeholder}`, apiReference("elbv2", member, quote), (v) => {
-    if (v === placeholder) return undefined;
-    const n = Number(v);
-    return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : `is not 1-65535 or ${placeholder}`;
-  });
+  custom(
+    `1 to 65535 or ${placeholder}`,
+    apiReference("elbv2", member, quote),
+    (v) => {
+      if (v === placeholder) return undefined;
+      const n = Number(v);
+      return Number.isInteger(n) && n >= 1 && n <= 65535 ? undefined : `is not 1-65535 or ${placeholder}`;
+    },
+    ["0", "65536", "port", "443.5"],
+  );
 
 /** The fields of a listener action, shared by listeners' default actions and rules' actions. */
 function actionFields(prefix: string): Record<string, Rule[]> {
@@ -150,6 +156,7 @@ export const LB: Record<string, TypeConstraints> = {
           /[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/,
           "an S3 bucket name",
           lbAttribute("access_logs.s3.bucket - The name of the S3 bucket for the access logs."),
+          ["Logs", "lb", "s3://alb-logs"],
         ),
       ],
       "accessLogs.prefix": [
@@ -161,6 +168,7 @@ export const LB: Record<string, TypeConstraints> = {
             "The prefix can't include the string AWSLogs.",
           ),
           (v) => (String(v).includes("AWSLogs") ? "includes AWSLogs" : undefined),
+          ["alb/AWSLogs"],
         ),
       ],
     },
@@ -188,6 +196,7 @@ export const LB: Record<string, TypeConstraints> = {
           i.subnets.length < 2
             ? { path: "subnets", problem: `names ${i.subnets.length} subnet(s)` }
             : undefined,
+        [{ loadBalancerType: "application", subnets: ["subnet-0123456789abcdef0"] }],
       ),
     ],
     tags: ELB_TAGS,
@@ -233,6 +242,7 @@ export const LB: Record<string, TypeConstraints> = {
           ),
           (v) =>
             Number(v) === 0 || (Number(v) >= 30 && Number(v) <= 900) ? undefined : "is not 0 or 30-900",
+          [10, 901],
         ),
       ],
       "healthCheck.interval": [botocore("elbv2", "CreateTargetGroupInput.HealthCheckIntervalSeconds")],
@@ -249,6 +259,7 @@ export const LB: Record<string, TypeConstraints> = {
             "CreateTargetGroupInput.HealthCheckPath",
             "[HTTP1 or HTTP2 protocol version] The ping path. The default is /.",
           ),
+          ["healthz", "api/health"],
         ),
       ],
       "healthCheck.protocol": [botocore("elbv2", "CreateTargetGroupInput.HealthCheckProtocol")],
@@ -273,6 +284,7 @@ export const LB: Record<string, TypeConstraints> = {
             const codes = s.split(/[,-]/).map(Number);
             return codes.every((c) => c >= 200 && c <= 499) ? undefined : "has a code outside 200-499";
           },
+          ["500", "200-599", "2xx", "200, 202"],
         ),
       ],
     },
@@ -293,6 +305,7 @@ export const LB: Record<string, TypeConstraints> = {
             ? { path: "healthCheck.timeout", problem: `is not below the interval ${hc.interval}` }
             : undefined;
         },
+        [{ healthCheck: { interval: 5, timeout: 5 } }, { healthCheck: { interval: 10, timeout: 30 } }],
       ),
     ],
     tags: ELB_TAGS,
@@ -306,6 +319,7 @@ export const LB: Record<string, TypeConstraints> = {
           /ELBSecurityPolicy-[A-Za-z0-9-]+/,
           "a predefined ELBSecurityPolicy- policy",
           albSecurityPolicies,
+          ["TLS13-1-2-2021-06", "my-policy"],
         ),
       ],
       ...actionFields("defaultActions[]"),
@@ -328,6 +342,7 @@ export const LB: Record<string, TypeConstraints> = {
           (i.protocol === "HTTPS" || i.protocol === "TLS") && !i.certificateArn
             ? { path: "certificateArn", problem: `is missing on a ${i.protocol} listener` }
             : undefined,
+        [{ port: 443, protocol: "HTTPS" }],
       ),
     ],
     tags: ELB_TAGS,
@@ -389,6 +404,7 @@ export const LB: Record<string, TypeConstraints> = {
             "HttpRequestMethodConditionConfig.Values",
             "The maximum length is 40 characters. The allowed characters are A-Z, hyphen (-), and underscore (_).",
           ),
+          ["get", "GET POST", "X".repeat(41)],
         ),
       ],
       "conditions[].queryStrings[].key": [
@@ -414,14 +430,14 @@ export const LB: Record<string, TypeConstraints> = {
         ),
       ],
       "conditions[].sourceIp.values": [
-        custom(
-          "at most five values",
+        items(
+          1,
+          5,
           apiReference(
             "elbv2",
             "SourceIpConditionConfig.Values",
             "The total number of values must be less than, or equal to five.",
           ),
-          (v) => (Array.isArray(v) && v.length > 5 ? `has ${v.length} values` : undefined),
         ),
       ],
     },

@@ -2,7 +2,7 @@
 import { autoName, defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { Rule, TypeConstraints } from "../model";
-import { crossField, custom, length, notPrefixed, oneOf, pattern } from "../rules";
+import { crossField, custom, items, length, notPrefixed, oneOf, pattern, range } from "../rules";
 import { botocoreTag, NO_CONSTRAINT, regionRule, tagRules } from "./common";
 import { lambdaQuotas } from "./docs";
 
@@ -14,6 +14,11 @@ const DEFAULT_TAG_RULES = tagRules();
 const defaultTags: Rule = {
   text: "the shared tag rules, for every tag the provider adds",
   source: DEFAULT_TAG_RULES[0].source,
+  refuses: [
+    JSON.stringify({ tags: { "aws:owner": "team" } }),
+    JSON.stringify({ tags: { owner: "o".repeat(257) } }),
+    "{not json",
+  ],
   whole: true,
   check: (value, ctx) => {
     let parsed: unknown = value;
@@ -72,6 +77,7 @@ export const MISC: Record<string, TypeConstraints> = {
             "PutParameterRequest.Name",
             "Parameter names can include only the following symbols and letters: a-zA-Z0-9_.- In addition, the slash character (/) is used to delineate hierarchies in parameter names.",
           ),
+          ["/app/db url", "/app/db:url", "/app/clé"],
         ),
         notPrefixed(
           ["aws", "ssm", "/aws", "/ssm"],
@@ -91,6 +97,7 @@ export const MISC: Record<string, TypeConstraints> = {
           ),
           (v) =>
             String(v).split("/").filter(Boolean).length > 15 ? "has more than fifteen levels" : undefined,
+          [`/${Array.from({ length: 16 }, (_, n) => `l${n}`).join("/")}`],
         ),
         custom(
           "at most 1011 characters with the 45 characters of its ARN prefix",
@@ -100,6 +107,7 @@ export const MISC: Record<string, TypeConstraints> = {
             "The maximum length for a parameter name that you specify is 1011 characters. This count of 1011 characters includes the characters in the ARN that precede the name you specify.",
           ),
           (v) => (String(v).length + 45 > 1011 ? `has ${String(v).length} characters` : undefined),
+          [`/${"p".repeat(966)}`],
         ),
       ],
       description: [botocore("ssm", "PutParameterRequest.Description")],
@@ -128,22 +136,31 @@ export const MISC: Record<string, TypeConstraints> = {
       arn: NO_CONSTRAINT.reference,
     },
     resource: [
-      crossField(["value", "tier"], "a Standard parameter's value at most 4 KB", PARAM_VALUE, (i) => {
-        const v =
-          typeof i.value === "string"
-            ? i.value
-            : typeof i.insecureValue === "string"
-              ? i.insecureValue
-              : undefined;
-        if (v === undefined || (i.tier !== undefined && i.tier !== "Standard")) return undefined;
-        const bytes = Buffer.byteLength(v, "utf8");
-        return bytes > 4096
-          ? {
-              path: i.value !== undefined ? "value" : "insecureValue",
-              problem: `is ${bytes} bytes for a Standard parameter`,
-            }
-          : undefined;
-      }),
+      crossField(
+        ["value", "tier"],
+        "a Standard parameter's value at most 4 KB",
+        PARAM_VALUE,
+        (i) => {
+          const v =
+            typeof i.value === "string"
+              ? i.value
+              : typeof i.insecureValue === "string"
+                ? i.insecureValue
+                : undefined;
+          if (v === undefined || (i.tier !== undefined && i.tier !== "Standard")) return undefined;
+          const bytes = Buffer.byteLength(v, "utf8");
+          return bytes > 4096
+            ? {
+                path: i.value !== undefined ? "value" : "insecureValue",
+                problem: `is ${bytes} bytes for a Standard parameter`,
+              }
+            : undefined;
+        },
+        [
+          { name: "/app/big", type: "String", value: "x".repeat(4097) },
+          { name: "/app/big", type: "String", tier: "Standard", insecureValue: "é".repeat(2049) },
+        ],
+      ),
     ],
     tags: tagRules(botocoreTag("ssm", "Tag.Key", "Tag.Value")),
   },
@@ -173,24 +190,20 @@ export const MISC: Record<string, TypeConstraints> = {
       memorySize: [botocore("lambda", "CreateFunctionRequest.MemorySize")],
       timeout: [
         botocore("lambda", "CreateFunctionRequest.Timeout"),
-        custom(
-          "at most 900 seconds",
+        range(
+          undefined,
+          900,
           apiReference(
             "lambda",
             "CreateFunctionRequest.Timeout",
             "The maximum allowed value is 900 seconds.",
           ),
-          (v) => (Number(v) > 900 ? "is above 900" : undefined),
         ),
       ],
       packageType: [botocore("lambda", "CreateFunctionRequest.PackageType")],
       architectures: [botocore("lambda", "CreateFunctionRequest.Architectures")],
       "architectures[]": [botocore("lambda", "CreateFunctionRequest.Architectures", "each")],
-      layers: [
-        custom("at most 5 layers", lambdaQuotas("Function layers: 5 layers"), (v) =>
-          Array.isArray(v) && v.length > 5 ? `has ${v.length} layers` : undefined,
-        ),
-      ],
+      layers: [items(undefined, 5, lambdaQuotas("Function layers: 5 layers"))],
       "layers[]": [botocore("lambda", "CreateFunctionRequest.Layers", "each")],
       reservedConcurrentExecutions: [
         botocore("lambda", "PutFunctionConcurrencyRequest.ReservedConcurrentExecutions"),
@@ -209,6 +222,7 @@ export const MISC: Record<string, TypeConstraints> = {
             const bytes = Buffer.byteLength(JSON.stringify(v), "utf8");
             return bytes > 4096 ? `is ${bytes} bytes` : undefined;
           },
+          [{ BIG: "x".repeat(4100) }, "NODE_ENV=production"],
         ),
       ],
       "loggingConfig.logFormat": [botocore("lambda", "LoggingConfig.LogFormat")],
@@ -245,6 +259,10 @@ export const MISC: Record<string, TypeConstraints> = {
                 problem: "is missing for a .zip function",
               }
             : undefined,
+        [
+          { packageType: "Zip", runtime: "nodejs22.x", role: "arn:aws:iam::123456789012:role/fn" },
+          { handler: "index.handler", role: "arn:aws:iam::123456789012:role/fn" },
+        ],
       ),
     ],
     tags: tagRules(),

@@ -25,6 +25,7 @@ const dimensions: Rule = {
     return `names: ${DIM_NAME.text}; values: ${DIM_VALUE.text}`;
   },
   source: DIM_NAME.source,
+  refuses: [{ ["n".repeat(256)]: "v" }, { ServiceName: "" }, { ServiceName: "v".repeat(1025) }],
   whole: true,
   check: (v, ctx) => {
     if (v === null || typeof v !== "object") return [{ value: v, problem: "is not a map" }];
@@ -40,12 +41,17 @@ const PERIOD = apiReference(
   "PutMetricAlarmInput.Period",
   "Valid values are 10, 20, 30, and any multiple of 60.",
 );
-const periodRule: Rule = custom("10, 20, 30 or a multiple of 60", PERIOD, (v) => {
-  const n = Number(v);
-  return [10, 20, 30].includes(n) || (Number.isInteger(n) && n > 0 && n % 60 === 0)
-    ? undefined
-    : "is not 10, 20, 30 or a multiple of 60";
-});
+const periodRule: Rule = custom(
+  "10, 20, 30 or a multiple of 60",
+  PERIOD,
+  (v) => {
+    const n = Number(v);
+    return [10, 20, 30].includes(n) || (Number.isInteger(n) && n > 0 && n % 60 === 0)
+      ? undefined
+      : "is not 10, 20, 30 or a multiple of 60";
+  },
+  [15, 45, 90, 0],
+);
 const EVALUATION_RANGE = apiReference(
   "cloudwatch",
   "PutMetricAlarmInput.Period",
@@ -161,6 +167,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             [...String(v)].some((c) => c.charCodeAt(0) < 0x20 || c.charCodeAt(0) === 0x7f)
               ? "contains a control character"
               : undefined,
+          ["api\n5xx", "api\t5xx"],
         ),
       ],
       alarmDescription: [botocore("cloudwatch", "PutMetricAlarmInput.AlarmDescription")],
@@ -184,6 +191,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             "PutMetricAlarmInput.ExtendedStatistic",
             "If you specify ExtendedStatistic, the following are valid values: p90 tm90 tc90 ts90 wm90 IQM PR(n:m) where n and m are values of the metric",
           ),
+          ["P99", "p", "percentile99", "Average"],
         ),
       ],
       unit: [botocore("cloudwatch", "PutMetricAlarmInput.Unit")],
@@ -222,6 +230,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             "MetricDataQuery.Id",
             "The valid characters are letters, numbers, and underscore. The first character must be a lowercase letter.",
           ),
+          ["Errors", "5xx", "error-rate"],
         ),
       ],
       "metricQueries[].expression": [botocore("cloudwatch", "MetricDataQuery.Expression")],
@@ -265,6 +274,12 @@ export const MONITORING: Record<string, TypeConstraints> = {
             ? { path: "evaluationPeriods", problem: `× period ${period} is ${total} s, above ${limit} s` }
             : undefined;
         },
+        [
+          { period: 3000, evaluationPeriods: 48 },
+          { period: 60, evaluationPeriods: 1441 },
+          { period: 3600, evaluationPeriods: 169 },
+          { metricQueries: [{ id: "m", returnData: true, metric: { period: 300 } }], evaluationPeriods: 289 },
+        ],
       ),
       crossField(
         ["datapointsToAlarm", "evaluationPeriods"],
@@ -278,8 +293,9 @@ export const MONITORING: Record<string, TypeConstraints> = {
           typeof i.datapointsToAlarm === "number" &&
           typeof i.evaluationPeriods === "number" &&
           i.datapointsToAlarm > i.evaluationPeriods
-            ? { path: "datapointsToAlarm", problem: `is above evaluationPeriods $i.evaluationPeriods` }
+            ? { path: "datapointsToAlarm", problem: `is above evaluationPeriods ${i.evaluationPeriods}` }
             : undefined,
+        [{ period: 60, evaluationPeriods: 3, datapointsToAlarm: 5 }],
       ),
       crossField(
         ["statistic", "extendedStatistic"],
@@ -299,6 +315,15 @@ export const MONITORING: Record<string, TypeConstraints> = {
                     : "is set with extendedStatistic",
               }
             : undefined,
+        [
+          {
+            metricName: "CPUUtilization",
+            namespace: "AWS/ECS",
+            statistic: "Average",
+            extendedStatistic: "p99",
+          },
+          { metricName: "CPUUtilization", namespace: "AWS/ECS" },
+        ],
       ),
       crossField(
         ["metricQueries", "metricName", "namespace", "statistic", "period", "dimensions"],
@@ -321,6 +346,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
           ].find((k) => i[k] !== undefined);
           return clash ? { path: clash, problem: "is set with metricQueries" } : undefined;
         },
+        [{ period: 60, metricQueries: [{ id: "e", expression: "m1*2", returnData: true }] }],
       ),
       crossField(
         ["metricQueries[].returnData"],
@@ -337,8 +363,17 @@ export const MONITORING: Record<string, TypeConstraints> = {
           ).length;
           return n === 1
             ? undefined
-            : { path: "metricQueries", problem: `has $nqueries with returnData true` };
+            : { path: "metricQueries", problem: `has ${n} queries with returnData true` };
         },
+        [
+          {
+            metricQueries: [
+              { id: "a", expression: "m1", returnData: true },
+              { id: "b", expression: "m2", returnData: true },
+            ],
+          },
+          { metricQueries: [{ id: "a", expression: "m1" }] },
+        ],
       ),
     ],
     tags: tagRules(),
@@ -354,6 +389,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             "PutDashboardInput.DashboardName",
             'The maximum length is 255, and valid characters are A-Z, a-z, 0-9, "-", and "_".',
           ),
+          ["api.dashboard", "api dashboard", "d".repeat(256)],
         ),
       ],
       dashboardBody: [
@@ -378,6 +414,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             "CreateTopicInput.Name",
             "Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.",
           ),
+          ["api.alarms", "api alarms", "t".repeat(257), ""],
         ),
       ],
       displayName: [
@@ -417,6 +454,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
           i.fifoTopic === true && typeof i.name === "string" && !i.name.endsWith(".fifo")
             ? { path: "name", problem: "does not end with .fifo" }
             : undefined,
+        [{ name: "api-alarms", fifoTopic: true }],
       ),
     ],
     tags: tagRules(botocoreTag("sns", "Tag.Key", "Tag.Value")),
@@ -466,6 +504,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
             "CreateAliasRequest.AliasName",
             "This value must begin with alias/ followed by a name, such as alias/ExampleAlias.",
           ),
+          ["state-key", "alias/", "Alias/state"],
         ),
         notPrefixed(
           ["alias/aws/"],

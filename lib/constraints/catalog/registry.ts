@@ -40,6 +40,7 @@ const LIFECYCLE_POLICY: DocumentConstraints = {
         "at most four * wildcards",
         ecrLifecyclePolicy("There is a maximum limit of four wildcards (*) per string."),
         (v) => ((String(v).match(/\*/g)?.length ?? 0) > 4 ? "has more than four wildcards" : undefined),
+        ["*a*b*c*d*"],
       ),
     ],
     "rules[].selection.countType": [oneOf(["imageCountMoreThan", "sinceImagePushed"], LIFECYCLE_TEMPLATE)],
@@ -84,6 +85,20 @@ const LIFECYCLE_POLICY: DocumentConstraints = {
             ]
           : [];
       },
+      refuses: [
+        {
+          rules: [
+            { rulePriority: 1, selection: { tagStatus: "untagged" } },
+            { rulePriority: 1, selection: { tagStatus: "tagged", tagPrefixList: ["v"] } },
+          ],
+        },
+        {
+          rules: [
+            { rulePriority: 1, selection: { tagStatus: "any" } },
+            { rulePriority: 2, selection: { tagStatus: "untagged" } },
+          ],
+        },
+      ],
     },
     {
       fields: [
@@ -123,6 +138,10 @@ const LIFECYCLE_POLICY: DocumentConstraints = {
           return [];
         });
       },
+      refuses: [
+        { rules: [{ rulePriority: 1, selection: { tagStatus: "tagged" } }] },
+        { rules: [{ rulePriority: 1, selection: { tagStatus: "untagged", tagPatternList: ["v*"] } }] },
+      ],
     },
     {
       fields: ["rules[].selection.countType", "rules[].selection.countUnit"],
@@ -149,6 +168,10 @@ const LIFECYCLE_POLICY: DocumentConstraints = {
             : [];
         });
       },
+      refuses: [
+        { rules: [{ rulePriority: 1, selection: { countType: "imageCountMoreThan", countUnit: "days" } }] },
+        { rules: [{ rulePriority: 1, selection: { countType: "sinceImagePushed", countNumber: 14 } }] },
+      ],
     },
   ],
 };
@@ -217,6 +240,12 @@ export const REGISTRY: Record<string, TypeConstraints> = {
               ? `has repository "${m[2]}" that ${repoProblem} (ECR repository name)`
               : undefined;
           },
+          [
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:-latest",
+            "123456789012.dkr.ecr.eu-west-1.amazonaws.com/Api:1",
+            `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api:${"t".repeat(129)}`,
+          ],
         ),
       ],
       "build.platform": [
@@ -226,6 +255,7 @@ export const REGISTRY: Record<string, TypeConstraints> = {
             "The architecture of the platform you want to build this image for, e.g. `linux/arm64`.",
           ),
           (v) => (/^[a-z0-9]+\/[a-z0-9_]+(\/[a-z0-9]+)?$/.test(String(v)) ? undefined : "is not os/arch"),
+          ["arm64", "linux-amd64", "linux/amd64,linux/arm64"],
         ),
       ],
     },

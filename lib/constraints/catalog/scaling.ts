@@ -2,8 +2,9 @@
 import { defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { TypeConstraints } from "../model";
-import { crossField, custom, oneOf, pattern, range } from "../rules";
+import { crossField, items, oneOf, pattern, range } from "../rules";
 import { NO_CONSTRAINT, tagRules } from "./common";
+import { doc } from "./docs";
 
 const SIZES = apiReference(
   "autoscaling",
@@ -19,6 +20,7 @@ const ECS_RESOURCE_ID = pattern(
     "RegisterScalableTargetRequest.ResourceId",
     "ECS service - The resource type is service and the unique identifier is the cluster name and service name. Example: service/my-cluster/my-service.",
   ),
+  ["my-cluster/my-service", "service/my-service", "service/my.cluster/my-service"],
 );
 
 export const SCALING: Record<string, TypeConstraints> = {
@@ -87,10 +89,14 @@ export const SCALING: Record<string, TypeConstraints> = {
       "tags[].key": [botocore("autoscaling", "Tag.Key")],
       "tags[].value": [botocore("autoscaling", "Tag.Value")],
       tags: [
-        custom(
-          "at most 50 tags",
-          apiReference("autoscaling", "CreateAutoScalingGroupType.Tags", "One or more tags."),
-          (v) => (Array.isArray(v) && v.length > 50 ? `has ${v.length} tags` : undefined),
+        items(
+          undefined,
+          50,
+          doc(
+            "https://docs.aws.amazon.com/autoscaling/ec2/userguide/ec2-auto-scaling-tagging.html",
+            "Tag Auto Scaling groups and instances: Tag naming and usage restrictions",
+            "The maximum number of tags per resource is 50.",
+          ),
         ),
       ],
       "launchTemplate.version": [botocore("autoscaling", "LaunchTemplateSpecification.Version")],
@@ -102,14 +108,14 @@ export const SCALING: Record<string, TypeConstraints> = {
         botocore("autoscaling", "LaunchTemplateOverrides.InstanceType"),
       ],
       "mixedInstancesPolicy.launchTemplate.overrides": [
-        custom(
-          "at most 40 instance types",
+        items(
+          undefined,
+          40,
           apiReference(
             "autoscaling",
             "LaunchTemplateOverrides.InstanceType",
             "You can specify up to 40 instance types per Auto Scaling group.",
           ),
-          (v) => (Array.isArray(v) && v.length > 40 ? `has ${v.length}` : undefined),
         ),
       ],
       "mixedInstancesPolicy.instancesDistribution.onDemandBaseCapacity": [
@@ -233,6 +239,11 @@ export const SCALING: Record<string, TypeConstraints> = {
             return { path: "desiredCapacity", problem: `is above maxSize ${max}` };
           return undefined;
         },
+        [
+          { minSize: 3, maxSize: 2 },
+          { minSize: 1, maxSize: 4, desiredCapacity: 0 },
+          { minSize: 1, maxSize: 4, desiredCapacity: 5 },
+        ],
       ),
     ],
   },
@@ -294,6 +305,7 @@ export const SCALING: Record<string, TypeConstraints> = {
           i.minCapacity > i.maxCapacity
             ? { path: "minCapacity", problem: `is above maxCapacity ${i.maxCapacity}` }
             : undefined,
+        [{ minCapacity: 4, maxCapacity: 2 }],
       ),
     ],
     tags: tagRules(),
@@ -333,6 +345,11 @@ export const SCALING: Record<string, TypeConstraints> = {
             "PredefinedMetricSpecification.ResourceLabel",
             "The format of the resource label is: app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff.",
           ),
+          [
+            "my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff",
+            "app/my-alb/778d41231b141a0f/my-alb-target-group/943f017f100becff",
+            "arn:aws:elasticloadbalancing:eu-west-1:123456789012:targetgroup/api/943f017f100becff",
+          ],
         ),
       ],
       "targetTrackingScalingPolicyConfiguration.scaleInCooldown": [
@@ -388,6 +405,17 @@ export const SCALING: Record<string, TypeConstraints> = {
               }
             : undefined;
         },
+        [
+          {
+            targetTrackingScalingPolicyConfiguration: {
+              targetValue: 60,
+              predefinedMetricSpecification: {
+                predefinedMetricType: "ECSServiceAverageCPUUtilization",
+                resourceLabel: "app/my-alb/778d41231b141a0f/targetgroup/my-alb-target-group/943f017f100becff",
+              },
+            },
+          },
+        ],
       ),
     ],
   },

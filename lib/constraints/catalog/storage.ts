@@ -13,21 +13,25 @@ export const BUCKET_NAME: Rule[] = [
     /[a-z0-9.-]+/,
     "lowercase letters, numbers, dots and hyphens",
     s3BucketNaming("Bucket names can consist only of lowercase letters, numbers, dots (.), and hyphens (-)."),
+    ["My-Bucket", "my_bucket", "état-logs"],
   ),
   pattern(
     /[a-z0-9](.*[a-z0-9])?/,
     "begins and ends with a letter or number",
     s3BucketNaming("Bucket names must begin and end with a letter or number."),
+    ["-logs", "logs-", "logs."],
   ),
   custom(
     "no two adjacent periods",
     s3BucketNaming("Bucket names must not contain two adjacent periods."),
     (v) => (String(v).includes("..") ? "contains two adjacent periods" : undefined),
+    ["my..bucket"],
   ),
   custom(
     "not formatted as an IP address",
     s3BucketNaming("Bucket names must not be formatted as an IP address (for example, 192.168.5.4)."),
     (v) => (/^\d{1,3}(\.\d{1,3}){3}$/.test(String(v)) ? "is formatted as an IP address" : undefined),
+    ["192.168.5.4"],
   ),
   notPrefixed(
     ["xn--", "sthree-", "amzn-s3-demo-"],
@@ -75,6 +79,7 @@ export const STORAGE: Record<string, TypeConstraints> = {
             quote: "A lifecycle configuration can have up to 1,000 rules.",
           },
           (v) => (Array.isArray(v) && v.length > 1000 ? `has ${v.length} rules` : undefined),
+          [Array.from({ length: 1001 }, (_, n) => ({ id: `r${n}`, status: "Enabled" }))],
         ),
       ],
       "rules[].id": [
@@ -159,6 +164,13 @@ export const STORAGE: Record<string, TypeConstraints> = {
               }
             : undefined;
         },
+        [
+          {
+            rules: [
+              { id: "r", status: "Enabled", expiration: { days: 30, expiredObjectDeleteMarker: true } },
+            ],
+          },
+        ],
       ),
     ],
   },
@@ -166,10 +178,15 @@ export const STORAGE: Record<string, TypeConstraints> = {
     fields: {
       ...bucketRef,
       key: [
-        custom("at most 1,024 bytes of UTF-8", s3ObjectKeys, (v) => {
-          const n = Buffer.byteLength(String(v), "utf8");
-          return n > 1024 ? `is ${n} bytes` : undefined;
-        }),
+        custom(
+          "at most 1,024 bytes of UTF-8",
+          s3ObjectKeys,
+          (v) => {
+            const n = Buffer.byteLength(String(v), "utf8");
+            return n > 1024 ? `is ${n} bytes` : undefined;
+          },
+          ["é".repeat(513)],
+        ),
         botocore("s3", "PutObjectRequest.Key"),
       ],
       contentType: [
@@ -181,6 +198,7 @@ export const STORAGE: Record<string, TypeConstraints> = {
             "PutObjectRequest.ContentType",
             "A standard MIME type describing the format of the contents.",
           ),
+          ["json", "application json", "text/"],
         ),
       ],
     },
@@ -201,10 +219,15 @@ export const STORAGE: Record<string, TypeConstraints> = {
       ...bucketRef,
       policy: [
         ...policyDocument(undefined, "resource"),
-        custom("at most 20 KB", s3BucketPolicySize, (v) => {
-          const n = Buffer.byteLength(String(v), "utf8");
-          return n > 20 * 1024 ? `is ${n} bytes` : undefined;
-        }),
+        custom(
+          "at most 20 KB",
+          s3BucketPolicySize,
+          (v) => {
+            const n = Buffer.byteLength(String(v), "utf8");
+            return n > 20 * 1024 ? `is ${n} bytes` : undefined;
+          },
+          [JSON.stringify({ Version: "2012-10-17", Statement: [{ Sid: "x".repeat(20 * 1024) }] })],
+        ),
       ],
     },
   },
@@ -259,6 +282,15 @@ export const STORAGE: Record<string, TypeConstraints> = {
               }
             : undefined;
         },
+        [
+          {
+            rules: [
+              {
+                applyServerSideEncryptionByDefault: { sseAlgorithm: "AES256", kmsMasterKeyId: "alias/logs" },
+              },
+            ],
+          },
+        ],
       ),
     ],
   },
@@ -279,13 +311,13 @@ export const STORAGE: Record<string, TypeConstraints> = {
       "targetObjectKeyFormat.partitionedPrefix.partitionDateSource": [
         botocore("s3", "PartitionedPrefix.PartitionDateSource"),
       ],
+      "targetGrants[].permission": [botocore("s3", "TargetGrant.Permission")],
+      "targetGrants[].grantee.type": [botocore("s3", "Grantee.Type")],
     },
     unconstrained: {
       expectedBucketOwner: NO_CONSTRAINT.reference,
       "targetObjectKeyFormat.simplePrefix": "an empty object chooses the simple key format",
       "targetGrants[].grantee.id": NO_CONSTRAINT.reference,
-      "targetGrants[].permission":
-        "FULL_CONTROL, READ or WRITE (grants are refused on buckets with ACLs disabled)",
     },
   },
 };
