@@ -10,6 +10,7 @@ import * as aws from "@pulumi/aws";
 import {
   CATALOG,
   checkConstraints,
+  constraintsSection,
   formatViolations,
   generatedModels,
   references,
@@ -131,6 +132,38 @@ describe("AWS constraints of what the repository deploys", () => {
       }
     }
     assert.deepEqual(bad, []);
+  });
+});
+
+describe("the constraint section of npm run plan", () => {
+  it("reports what it checked and passes on a committed stack", async () => {
+    const { text, ok } = constraintsSection(await evaluateStack("test"));
+    assert.ok(ok, text);
+    assert.match(
+      text,
+      /^AWS constraints \(lib\/constraints, docs\/constraints\.md\)\n {2}\d+ resources of \d+ types checked\n {2}AWS constraints: no violations\n$/,
+    );
+  });
+
+  it("fails, naming the violation and its source, or a type it cannot check", () => {
+    const { text, ok } = constraintsSection({
+      resources: [
+        {
+          type: "aws:cloudwatch/logGroup:LogGroup",
+          name: "api",
+          custom: true,
+          inputs: { name: "/ecs/api", retentionInDays: 8 },
+        },
+        { type: "aws:sqs/queue:Queue", name: "jobs", custom: true, inputs: {} },
+      ],
+    });
+    assert.equal(ok, false);
+    assert.match(text, /no constraint entry \(not checked\): aws:sqs\/queue:Queue/);
+    assert.match(text, /retentionInDays = 8 is not an allowed value/);
+    assert.match(
+      text,
+      /source: AWS API reference, botocore logs\/PutRetentionPolicyRequest\.retentionInDays/,
+    );
   });
 });
 

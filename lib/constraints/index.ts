@@ -23,3 +23,4 @@ export {
   uncheckedTypes,
 } from "./check";
 export type { ConstraintViolation, CrossFieldRule, Rule, Source, TypeConstraints } from "./model";
+export { constraintsSection } from "./report";
