@@ -5,6 +5,7 @@
  * references; and the mock cloud refuses a resource or an invoke AWS would refuse, with the same message.
  */
 import * as assert from "node:assert/strict";
+import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import {
@@ -19,6 +20,7 @@ import {
 } from "../lib/constraints";
 import { compilePattern } from "../lib/constraints/botocore";
 import { uncoveredFields } from "../lib/constraints/coverage";
+import { constraintCounts, renderConstraintsDoc } from "../lib/constraints/doc";
 import { type Evaluation, evaluateStack, PROJECT_ROOT, runUnderMocks } from "../lib/harness";
 import { ECS_AMI_PARAMETERS } from "../lib/harness/mocks";
 
@@ -164,6 +166,22 @@ describe("the constraint section of npm run plan", () => {
       text,
       /source: AWS API reference, botocore logs\/PutRetentionPolicyRequest\.retentionInDays/,
     );
+  });
+});
+
+describe("docs/constraints.md", () => {
+  it("lists every rule with its source and the counts, as the catalog renders them now", () => {
+    const committed = readFileSync(path.join(PROJECT_ROOT, "docs", "constraints.md"), "utf8");
+    assert.ok(
+      committed === renderConstraintsDoc(),
+      "docs/constraints.md is stale: run `npm run constraints:docs`",
+    );
+    const counts = constraintCounts();
+    assert.equal(counts.types, Object.keys(CATALOG).length);
+    assert.ok(
+      counts.byKind.botocore > 0 && counts.byKind["api-reference"] > 0 && counts.byKind.documentation > 0,
+    );
+    assert.match(committed, new RegExp(`^${counts.rules} rules over ${counts.types} resource types`, "m"));
   });
 });
 

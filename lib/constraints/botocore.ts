@@ -144,7 +144,14 @@ function describe(t: ShapeTraits, what: "value" | "element" | "key"): string[] {
   } else if (t.min !== undefined || t.max !== undefined) {
     parts.push(`${noun}from ${t.min ?? "-∞"} to ${t.max ?? "∞"}`);
   }
-  if (t.enum) parts.push(`${noun}one of ${t.enum.join(", ")}`);
+  if (t.enum) {
+    // Long enums (instance types, resource types) are named by size and a few members, not listed.
+    parts.push(
+      t.enum.length > 12
+        ? `${noun}one of the model's ${t.enum.length} values (${t.enum.slice(0, 4).join(", ")}, ...)`
+        : `${noun}one of ${t.enum.join(", ")}`,
+    );
+  }
   return parts;
 }
 
