@@ -225,6 +225,57 @@ describe("the generated botocore rules file", () => {
   });
 });
 
+/** An identity policy of about `n` characters without white space (one long Sid). */
+const policyOf = (n: number) =>
+  JSON.stringify({
+    Version: "2012-10-17",
+    Statement: [{ Sid: "x".repeat(n), Effect: "Allow", Action: "s3:GetObject", Resource: "*" }],
+  });
+const TRUST = JSON.stringify({
+  Version: "2012-10-17",
+  Statement: [
+    { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
+  ],
+});
+
+describe("limits over several resources", () => {
+  it("counts a role's inline policies together, in the role and in role policies naming it", () => {
+    const role = {
+      type: "aws:iam/role:Role",
+      name: "task",
+      inputs: {
+        name: "task",
+        assumeRolePolicy: TRUST,
+        inlinePolicies: [{ name: "a", policy: policyOf(6000) }],
+      },
+    };
+    const rolePolicy = (name: string, size: number) => ({
+      type: "aws:iam/rolePolicy:RolePolicy",
+      name,
+      inputs: { role: "task", name, policy: policyOf(size) },
+    });
+    assert.deepEqual(checkConstraints({ resources: [role, rolePolicy("b", 4000)] }), []);
+    const violations = checkConstraints({ resources: [role, rolePolicy("b", 4000), rolePolicy("c", 400)] });
+    assert.equal(violations.length, 1, formatViolations(violations));
+    assert.match(
+      formatViolations(violations),
+      /"task": inline policies together \(task, b, c\) = "10\d{3} characters"/,
+    );
+    assert.match(formatViolations(violations), /Role policy size cannot exceed 10,240 characters/);
+  });
+
+  it("makes the mock cloud refuse the role policy that takes a role past 10,240 characters", async () => {
+    await assert.rejects(
+      runUnderMocks(() => {
+        const role = new aws.iam.Role("task", { assumeRolePolicy: TRUST });
+        new aws.iam.RolePolicy("read", { role: role.name, policy: policyOf(6000) });
+        new aws.iam.RolePolicy("write", { role: role.name, policy: policyOf(6000) });
+      }),
+      /mock cloud refuses: .*\n.*"task": inline policies together \(task, read, write\)/,
+    );
+  });
+});
+
 describe("the mock cloud refuses what AWS refuses", () => {
   it("fails an evaluation whose resource AWS would refuse, with the check's message and source", async () => {
     await assert.rejects(

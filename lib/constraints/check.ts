@@ -6,6 +6,7 @@
  *   checkConstraints(await evaluateStack("prod"));   // [] when AWS would accept every input
  *   checkResource({ type, name, inputs }, { providerTags });   // one resource, as the mock cloud does
  */
+import { aggregateViolations } from "./aggregate";
 import { autoNameProblem, generatedName } from "./autoname";
 import { CATALOG } from "./catalog/index";
 import type {
@@ -194,14 +195,20 @@ function providerInputs(
   return resources.find((r) => r.type.startsWith("pulumi:providers:") && r.name === name)?.inputs;
 }
 
-/** Every violation of every resource of an evaluation (or of a list of recorded resources). */
+/**
+ * Every violation of every resource of an evaluation (or of a list of recorded resources), and of the limits over
+ * several resources (a role's inline policies together).
+ */
 export function checkConstraints(evaluation: {
-  resources: readonly (CheckedResource & { provider?: string })[];
+  resources: readonly (CheckedResource & { provider?: string; state?: Record<string, unknown> })[];
 }): ConstraintViolation[] {
   const { resources } = evaluation;
-  return resources.flatMap((r) =>
-    checkResource(r, { providerTags: providerDefaultTags(providerInputs(resources, r)) }),
-  );
+  return [
+    ...resources.flatMap((r) =>
+      checkResource(r, { providerTags: providerDefaultTags(providerInputs(resources, r)) }),
+    ),
+    ...aggregateViolations(resources),
+  ];
 }
 
 /** Custom resource types of an evaluation that the catalog has no entry for. */

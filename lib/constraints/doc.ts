@@ -3,6 +3,7 @@
  * fields AWS documents no constraint for (with the reason), and the counts. `npm run constraints:docs` writes
  * it; a test fails when the committed file differs from what the catalog renders.
  */
+import { ROLE_INLINE_LIMIT, ROLE_INLINE_SOURCE } from "./aggregate";
 import { generatedModels } from "./botocore";
 import { CATALOG } from "./catalog/index";
 import type { AutoName, Rule, Source, SourceKind, TypeConstraints } from "./model";
@@ -222,6 +223,16 @@ export function renderConstraintsDoc(): string {
     }
     lines.push("");
   }
+  lines.push(
+    "## Over several resources",
+    "",
+    "Checked by `checkConstraints` over a whole evaluation, and by the mock cloud as each resource registers.",
+    "",
+    "| Resources | Constraint | Source |",
+    "| --- | --- | --- |",
+    `| \`aws:iam/role:Role\` \`inlinePolicies[].policy\` + \`aws:iam/rolePolicy:RolePolicy\` \`policy\` naming the role | all inline policies of a role together at most ${ROLE_INLINE_LIMIT.toLocaleString("en-US")} characters, white space not counted | ${cell(sources.cite(ROLE_INLINE_SOURCE))} |`,
+    "",
+  );
   lines.push(
     "## Sources",
     "",

@@ -7,6 +7,7 @@
  *   const violations = checkConstraints(await evaluateStack("prod"));
  *   if (violations.length) console.log(formatViolations(violations));
  */
+export { aggregateViolations, aggregateViolationsWith } from "./aggregate";
 export { autoNameProblem, generatedName } from "./autoname";
 export { generatedModels, references } from "./botocore";
 export { CATALOG } from "./catalog/index";

@@ -10,7 +10,13 @@
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
-import { checkResource, formatViolations, generatedModels, providerDefaultTags } from "../constraints";
+import {
+  aggregateViolationsWith,
+  checkResource,
+  formatViolations,
+  generatedModels,
+  providerDefaultTags,
+} from "../constraints";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -312,7 +318,11 @@ export class MockCloud implements pulumi.runtime.Mocks {
     const providerTags = providerDefaultTags(
       providerName ? this.providerInputs.get(providerName) : undefined,
     );
-    const violations = checkResource({ type: args.type, name: args.name, inputs }, { providerTags });
+    const resource = { type: args.type, name: args.name, inputs };
+    const violations = [
+      ...checkResource(resource, { providerTags }),
+      ...aggregateViolationsWith(this.resources, resource),
+    ];
     if (violations.length > 0) throw invokeError(`mock cloud refuses: ${formatViolations(violations)}`);
   }
 
