@@ -2,8 +2,9 @@
  * Limits over several resources: a role's inline policies count together against IAM's 10,240 characters,
  * whether they are written in the role (`inlinePolicies`) or as `aws:iam/rolePolicy` resources naming it.
  */
-import { nonWhitespaceLength } from "./catalog/common";
+
 import { iamQuotas } from "./catalog/docs";
+import { nonWhitespaceLength } from "./catalog/policyLanguage";
 import type { CheckedResource } from "./check";
 import type { ConstraintViolation, Source } from "./model";
 

@@ -3,8 +3,9 @@ import { autoName, defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { TypeConstraints } from "../model";
 import { custom, items, pattern } from "../rules";
-import { botocoreTag, iamPolicySize, NO_CONSTRAINT, policyDocument, tagRules } from "./common";
+import { botocoreTag, NO_CONSTRAINT, tagRules } from "./common";
 import { iamQuotas } from "./docs";
+import { iamPolicySize, policyDocument } from "./policyLanguage";
 
 const IAM_TAGS = tagRules(botocoreTag("iam", "Tag.Key", "Tag.Value"));
 

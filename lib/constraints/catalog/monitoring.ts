@@ -1,19 +1,9 @@
-/** CloudWatch (log groups, metric alarms, dashboards), SNS topics and KMS keys. */
+/** CloudWatch: log groups, metric alarms and dashboards. */
 import { autoName, defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { DocumentConstraints, Rule, TypeConstraints } from "../model";
-import {
-  crossField,
-  custom,
-  items,
-  jsonDocument,
-  length,
-  notPrefixed,
-  oneOf,
-  pattern,
-  range,
-} from "../rules";
-import { botocoreTag, NO_CONSTRAINT, policyDocument, regionRule, tagRules } from "./common";
+import { crossField, custom, items, jsonDocument, length, oneOf, pattern, range } from "../rules";
+import { NO_CONSTRAINT, regionRule, tagRules } from "./common";
 import { dashboardBody } from "./docs";
 
 const DIM_NAME = botocore("cloudwatch", "Dimension.Name");
@@ -395,126 +385,6 @@ export const MONITORING: Record<string, TypeConstraints> = {
       dashboardBody: [
         jsonDocument(dashboardWidgets, dashboardBody("A DashboardBody is a string in JSON format.")),
       ],
-    },
-  },
-  "aws:sns/topic:Topic": {
-    autoName: autoName(
-      "name",
-      80,
-      '"aws_sns_topic": ... "name": tfbridge.AutoNameWithCustomOptions("name", tfbridge.AutoNameOptions{Separator: "-", Maxlen: 80, Randlen: 7, PostTransform: ... name + ".fifo" ...})',
-      { suffix: (inputs) => (inputs.fifoTopic === true ? ".fifo" : "") },
-    ),
-    fields: {
-      name: [
-        pattern(
-          /[A-Za-z0-9_-]{1,256}(\.fifo)?/,
-          "1 to 256 ASCII letters, numbers, underscores and hyphens (and .fifo for a FIFO topic)",
-          apiReference(
-            "sns",
-            "CreateTopicInput.Name",
-            "Constraints: Topic names must be made up of only uppercase and lowercase ASCII letters, numbers, underscores, and hyphens, and must be between 1 and 256 characters long.",
-          ),
-          ["api.alarms", "api alarms", "t".repeat(257), ""],
-        ),
-      ],
-      displayName: [
-        length(undefined, 100, {
-          kind: "documentation",
-          ref: "https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-topic.html",
-          url: "https://docs.aws.amazon.com/sns/latest/dg/sms_publish-to-topic.html",
-          title: "Amazon SNS: topic display name for SMS subscriptions",
-        }),
-      ],
-      policy: policyDocument(undefined, "resource"),
-      kmsMasterKeyId: [
-        length(
-          1,
-          2048,
-          apiReference(
-            "sns",
-            "CreateTopicInput.Attributes",
-            "KmsMasterKeyId – The ID of an Amazon Web Services managed customer master key (CMK) for Amazon SNS or a custom CMK.",
-          ),
-        ),
-      ],
-    },
-    unconstrained: {
-      fifoTopic: NO_CONSTRAINT.boolean,
-    },
-    resource: [
-      crossField(
-        ["name", "fifoTopic"],
-        "a FIFO topic's name ends with .fifo",
-        apiReference(
-          "sns",
-          "CreateTopicInput.Name",
-          "For a FIFO (first-in-first-out) topic, the name must end with the .fifo suffix.",
-        ),
-        (i) =>
-          i.fifoTopic === true && typeof i.name === "string" && !i.name.endsWith(".fifo")
-            ? { path: "name", problem: "does not end with .fifo" }
-            : undefined,
-        [{ name: "api-alarms", fifoTopic: true }],
-      ),
-    ],
-    tags: tagRules(botocoreTag("sns", "Tag.Key", "Tag.Value")),
-  },
-  "aws:kms/key:Key": {
-    fields: {
-      description: [botocore("kms", "CreateKeyRequest.Description")],
-      deletionWindowInDays: [
-        range(
-          7,
-          30,
-          apiReference(
-            "kms",
-            "ScheduleKeyDeletionRequest.PendingWindowInDays",
-            "This value is optional. If you include a value, it must be between 7 and 30, inclusive.",
-          ),
-          { integer: true },
-        ),
-      ],
-      keyUsage: [botocore("kms", "CreateKeyRequest.KeyUsage")],
-      customerMasterKeySpec: [botocore("kms", "CreateKeyRequest.CustomerMasterKeySpec")],
-      policy: policyDocument(["kms", "CreateKeyRequest.Policy"], "resource"),
-    },
-    unconstrained: {
-      enableKeyRotation: NO_CONSTRAINT.boolean,
-      isEnabled: NO_CONSTRAINT.boolean,
-      multiRegion: NO_CONSTRAINT.boolean,
-      bypassPolicyLockoutSafetyCheck: NO_CONSTRAINT.boolean,
-    },
-    tags: tagRules(botocoreTag("kms", "Tag.TagKey", "Tag.TagValue")),
-  },
-  "aws:kms/alias:Alias": {
-    autoName: autoName(
-      "name",
-      238,
-      '"aws_kms_alias": ... tfbridge.AutoNameWithCustomOptions("name", tfbridge.AutoNameOptions{Separator: "-", Maxlen: 238, Randlen: 7, PostTransform: ... fmt.Sprintf("alias/%s", name) ...})',
-      { prefix: "alias/" },
-    ),
-    fields: {
-      name: [
-        botocore("kms", "CreateAliasRequest.AliasName"),
-        pattern(
-          /alias\/.+/,
-          "alias/ followed by a name",
-          apiReference(
-            "kms",
-            "CreateAliasRequest.AliasName",
-            "This value must begin with alias/ followed by a name, such as alias/ExampleAlias.",
-          ),
-          ["state-key", "alias/", "Alias/state"],
-        ),
-        notPrefixed(
-          ["alias/aws/"],
-          apiReference("kms", "CreateAliasRequest.AliasName", "The alias name cannot begin with alias/aws/."),
-        ),
-      ],
-    },
-    unconstrained: {
-      targetKeyId: NO_CONSTRAINT.reference,
-      namePrefix: "an alternative to name; the result is checked as the name",
     },
   },
 };

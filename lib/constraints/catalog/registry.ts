@@ -3,8 +3,9 @@ import { defaultAutoName } from "../autoname";
 import { botocore } from "../botocore";
 import type { DocumentConstraints, Source, TypeConstraints } from "../model";
 import { custom, jsonDocument, oneOf, range } from "../rules";
-import { NO_CONSTRAINT, policyDocument, tagRules } from "./common";
+import { NO_CONSTRAINT, tagRules } from "./common";
 import { doc, dockerTag, ecrLifecyclePolicy } from "./docs";
+import { policyDocument } from "./policyLanguage";
 
 const LIFECYCLE_TEMPLATE = doc(
   "https://docs.aws.amazon.com/AmazonECR/latest/userguide/LifecyclePolicies.html",

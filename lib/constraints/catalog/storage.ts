@@ -3,8 +3,9 @@ import { autoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { Rule, TypeConstraints } from "../model";
 import { crossField, custom, length, notPrefixed, notSuffixed, pattern, range } from "../rules";
-import { NO_CONSTRAINT, policyDocument, tagRules } from "./common";
+import { NO_CONSTRAINT, tagRules } from "./common";
 import { s3BucketNaming, s3BucketPolicySize, s3ObjectKeys } from "./docs";
+import { policyDocument } from "./policyLanguage";
 
 /** The general purpose bucket naming rules. */
 export const BUCKET_NAME: Rule[] = [
