@@ -301,6 +301,19 @@ describe("constraint rules: the headline cases", () => {
     assert.match(bad.message, /bucket \(auto-named from "state_bucket"\) = "state_bucket-0123456"/);
   });
 
+  it("a name completed from a prefix: the prefix and Terraform's 26 characters must fit the name's rules", () => {
+    const policy = check("aws:iam/policy:Policy", "p", {
+      namePrefix: `ecs-json-api-${"p".repeat(100)}-`,
+      policy: JSON.stringify({ Version: "2012-10-17", Statement: [] }),
+    });
+    assert.match(policy.message, /name \(from namePrefix "ecs-json-api-p+-" \+ 26 characters/);
+    assert.match(policy.message, /has 140 characters; required: length 1-128/);
+    assert.match(policy.message, /terraform-plugin-sdk helper\/id\/id\.go/);
+    const bucket = check("aws:s3/bucket:Bucket", "logs", { bucketPrefix: "Logs-" });
+    assert.match(bucket.message, /bucket \(from bucketPrefix "Logs-"/);
+    assert.deepEqual(check("aws:s3/bucket:Bucket", "logs", { bucketPrefix: "logs-" }).violations, []);
+  });
+
   it("a JSON document's own fields: an identity policy with a Principal and a bad Sid", () => {
     const { message } = check("aws:iam/rolePolicy:RolePolicy", "pull", {
       role: "api",

@@ -63,3 +63,23 @@ export function autoNameProblem(spec: AutoName, logicalName: string): string | u
     ? `logical name "${logicalName}" plus "${spec.separator}" and ${spec.randomLength} random characters is ${needed} characters, longer than pulumi-aws's ${spec.maxLength}`
     : undefined;
 }
+
+/**
+ * A name the provider completes from a prefix input (`namePrefix`, `bucketPrefix`, `statementIdPrefix`): Pulumi
+ * does not auto-name a resource whose prefix is set, and Terraform appends a timestamp and a counter, 26
+ * characters in all (terraform-plugin-sdk helper/id).
+ */
+export const PREFIXED_UNIQUE_ID: Source = {
+  kind: "provider",
+  ref: "hashicorp/terraform-plugin-sdk helper/id/id.go",
+  title: "PrefixedUniqueId: what a name_prefix becomes",
+  quote:
+    'timestamp := strings.Replace(time.Now().UTC().Format("20060102150405.0000"), ".", "", 1) ... return fmt.Sprintf("%s%s%08x", prefix, timestamp, idCounter)',
+  url: "https://github.com/hashicorp/terraform-plugin-sdk/blob/main/helper/id/id.go",
+};
+
+/** The stand-in for the 26 characters Terraform appends to a prefix (an 18-digit timestamp and 8 hex digits). */
+export const PREFIX_SUFFIX_STAND_IN = "20260101000000000000000001";
+
+/** The input that holds a prefix for `property` (`name` → `namePrefix`). */
+export const prefixInput = (property: string) => `${property}Prefix`;

@@ -7,7 +7,13 @@
  *   checkResource({ type, name, inputs }, { providerTags });   // one resource, as the mock cloud does
  */
 import { aggregateViolations } from "./aggregate";
-import { autoNameProblem, generatedName } from "./autoname";
+import {
+  autoNameProblem,
+  generatedName,
+  PREFIX_SUFFIX_STAND_IN,
+  PREFIXED_UNIQUE_ID,
+  prefixInput,
+} from "./autoname";
 import { CATALOG } from "./catalog/index";
 import type {
   ConstraintViolation,
@@ -127,10 +133,15 @@ export function checkResource(resource: CheckedResource, options: CheckOptions =
   const out: ConstraintViolation[] = [];
   const inputs: Record<string, unknown> = { ...resource.inputs };
   let autoNamed: string | undefined;
-  if (
-    entry.autoName &&
-    (inputs[entry.autoName.property] === undefined || inputs[entry.autoName.property] === null)
-  ) {
+  let nameNote = "";
+  const unset = (v: unknown) => v === undefined || v === null;
+  const prefix = entry.autoName ? inputs[prefixInput(entry.autoName.property)] : undefined;
+  if (entry.autoName && unset(inputs[entry.autoName.property]) && typeof prefix === "string") {
+    // A prefix input turns Pulumi's auto-naming off; Terraform completes the name.
+    autoNamed = `${prefix}${PREFIX_SUFFIX_STAND_IN}`;
+    nameNote = ` (from ${prefixInput(entry.autoName.property)} "${prefix}" + 26 characters, ${formatSource(PREFIXED_UNIQUE_ID)})`;
+    inputs[entry.autoName.property] = autoNamed;
+  } else if (entry.autoName && unset(inputs[entry.autoName.property])) {
     const problem = autoNameProblem(entry.autoName, resource.name);
     if (problem) {
       out.push(
@@ -147,6 +158,7 @@ export function checkResource(resource: CheckedResource, options: CheckOptions =
       );
     }
     autoNamed = generatedName(entry.autoName, resource.name, inputs);
+    nameNote = ` (auto-named from "${resource.name}")`;
     inputs[entry.autoName.property] = autoNamed;
   }
   const ctx: RuleContext = {
@@ -158,7 +170,7 @@ export function checkResource(resource: CheckedResource, options: CheckOptions =
   for (const f of applyTable(entry, inputs, ctx)) {
     const field =
       autoNamed !== undefined && entry.autoName && f.path === entry.autoName.property
-        ? `${f.path} (auto-named from "${resource.name}")`
+        ? `${f.path}${nameNote}`
         : f.path;
     out.push(violation(resource, field, f.value, f.rule, f.problem));
   }

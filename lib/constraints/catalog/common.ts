@@ -13,6 +13,8 @@ export const NO_CONSTRAINT = {
     "an id, name or ARN another resource of the program outputs; AWS checks that the resource exists, which no static rule can",
   providerOnly: "a Pulumi/Terraform provider setting, never sent to AWS",
   pulumiAsset: "a Pulumi asset (a local file the provider uploads), not an API value",
+  prefix:
+    "checked through the name the provider completes from it: the prefix and 26 characters (terraform-plugin-sdk id.PrefixedUniqueId)",
 } as const;
 
 // The restrictions every service's tags share, as the ECS API reference states them (the same text AWS's

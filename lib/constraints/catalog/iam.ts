@@ -95,7 +95,7 @@ export const IAM: Record<string, TypeConstraints> = {
       ),
     },
     unconstrained: {
-      namePrefix: "an alternative to name the provider completes; the result is checked as the name",
+      namePrefix: NO_CONSTRAINT.prefix,
       delayAfterPolicyCreationInMs: NO_CONSTRAINT.providerOnly,
     },
     tags: IAM_TAGS,

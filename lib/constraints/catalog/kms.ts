@@ -62,7 +62,7 @@ export const KMS: Record<string, TypeConstraints> = {
     },
     unconstrained: {
       targetKeyId: NO_CONSTRAINT.reference,
-      namePrefix: "an alternative to name; the result is checked as the name",
+      namePrefix: NO_CONSTRAINT.prefix,
     },
   },
 };

@@ -286,8 +286,7 @@ export const MISC: Record<string, TypeConstraints> = {
       eventSourceToken: [botocore("lambda", "AddPermissionRequest.EventSourceToken")],
     },
     unconstrained: {
-      statementIdPrefix:
-        "an alternative to statementId the provider completes; the result is checked as the statement id",
+      statementIdPrefix: NO_CONSTRAINT.prefix,
       invokedViaFunctionUrl: NO_CONSTRAINT.boolean,
     },
   },

@@ -131,7 +131,7 @@ export const MONITORING: Record<string, TypeConstraints> = {
       logGroupClass: [botocore("logs", "CreateLogGroupRequest.logGroupClass")],
     },
     unconstrained: {
-      namePrefix: "an alternative to name the provider completes; the result is checked as the name",
+      namePrefix: NO_CONSTRAINT.prefix,
       skipDestroy: NO_CONSTRAINT.providerOnly,
       deletionProtectionEnabled: NO_CONSTRAINT.boolean,
     },

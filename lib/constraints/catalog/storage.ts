@@ -61,8 +61,7 @@ export const STORAGE: Record<string, TypeConstraints> = {
     unconstrained: {
       forceDestroy: NO_CONSTRAINT.providerOnly,
       objectLockEnabled: NO_CONSTRAINT.boolean,
-      bucketPrefix:
-        "an alternative to bucket the provider completes; the result is checked as the bucket name",
+      bucketPrefix: NO_CONSTRAINT.prefix,
     },
     tags: S3_TAGS,
   },
