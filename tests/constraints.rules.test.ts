@@ -209,7 +209,7 @@ describe("constraint rules: the headline cases", () => {
     assert.match(named.message, /can have a maximum of 32 characters/);
     const auto = check("aws:lb/targetGroup:TargetGroup", "ecs-json-api-prod-blue-tg-x", { port: 80 });
     assert.match(auto.message, /name \(auto-named\) = "ecs-json-api-prod-blue-tg-x"/);
-    assert.match(auto.message, /pulumi\/pulumi-aws provider\/resources\.go/);
+    assert.match(auto.message, /pulumi\/pulumi-aws provider\/aliases\.go/);
     assert.match(auto.message, /tfbridge\.AutoName\("name", 32, "-"\)/);
   });
 

@@ -1,27 +1,34 @@
 /**
  * pulumi-aws auto-naming: a resource whose name input is left unset gets `<logical name><separator><random hex>`
  * (the bridge's `tfbridge.AutoName`/`resource.NewUniqueHex`), and the name rules of the type then apply to that
- * generated name. Each type's setting, read from pulumi-aws's provider/resources.go, is cited per type.
+ * generated name. Each type's setting is read from pulumi-aws's provider sources (the v7 line: the default in
+ * provider/autonaming.go, the explicit settings in provider/resource_overrides.go and provider/aliases.go) and
+ * cited per type.
  */
 import type { AutoName, Source } from "./model";
 
-/** The pulumi-aws source the settings are read from (the v6 line's resources.go, unchanged in shape since). */
-const RESOURCES_GO = "pulumi/pulumi-aws provider/resources.go@00ba5ea";
+/** The pulumi-aws files the settings are read from, at the commits the repository store holds (v7 line). */
+export const PULUMI_AWS = {
+  autonaming: "provider/autonaming.go@0c5f658",
+  overrides: "provider/resource_overrides.go@015d343",
+  aliases: "provider/aliases.go@0c5f658",
+} as const;
 
-/** A setting of resources.go, quoted. */
-export function providerSource(quote: string, title?: string): Source {
+/** A setting of pulumi-aws's provider source, quoted. */
+export function providerSource(quote: string, file: string = PULUMI_AWS.overrides, title?: string): Source {
+  const [path] = file.split("@");
   return {
     kind: "provider",
-    ref: RESOURCES_GO,
+    ref: `pulumi/pulumi-aws ${file}`,
     title,
     quote,
-    url: "https://github.com/pulumi/pulumi-aws/blob/master/provider/resources.go",
+    url: `https://github.com/pulumi/pulumi-aws/blob/master/${path}`,
   };
 }
 
 /**
- * The default for every resource with a `name` input and no explicit setting: `setAutonaming` in resources.go
- * applies `tfbridge.AutoName(nameProperty, 255, "-")`, whatever AWS's own limit for the name is.
+ * The default for every resource with a `name` input and no explicit setting: `setAutonaming` applies
+ * `tfbridge.AutoName(nameProperty, 255, "-")`, whatever AWS's own limit for the name is.
  */
 export function defaultAutoName(): AutoName {
   return {
@@ -31,6 +38,7 @@ export function defaultAutoName(): AutoName {
     randomLength: 7,
     source: providerSource(
       'maxLength := 255; separator := "-"; ... res.Fields[nameProperty] = tfbridge.AutoName(nameProperty, maxLength, separator)',
+      PULUMI_AWS.autonaming,
       "setAutonaming: the default for every resource with a name input",
     ),
   };
@@ -42,8 +50,16 @@ export function autoName(
   maxLength: number,
   quote: string,
   extra: Partial<AutoName> = {},
+  file: string = PULUMI_AWS.overrides,
 ): AutoName {
-  return { property, maxLength, separator: "-", randomLength: 7, source: providerSource(quote), ...extra };
+  return {
+    property,
+    maxLength,
+    separator: "-",
+    randomLength: 7,
+    source: providerSource(quote, file),
+    ...extra,
+  };
 }
 
 /** The stand-in for the random hex suffix: hex digits, so it passes exactly the character sets real ones do. */

@@ -181,8 +181,12 @@ AWS refuses these too, but no rule over one resource's inputs can tell:
   no documented range in the API reference; they are listed as unconstrained with that reason.
 - **Regions.** Zones and the Elastic Load Balancing log account are known for eu-west-1 only; another region
   fails loudly in the mock until its values are added from AWS's documentation.
-- **Provenance.** pulumi-aws's auto-naming settings are read from the v6 line's \`provider/resources.go\`
-  (commit 00ba5ea), the newest copy the repository store holds; the program pins @pulumi/aws 7.48. The botocore
+- **Provenance.** pulumi-aws's auto-naming settings are read from the v7 line's provider sources
+  (\`provider/autonaming.go\`, \`provider/resource_overrides.go\`, \`provider/aliases.go\`, at the commits each
+  citation names), the newest the repository store holds; the program pins @pulumi/aws 7.48, whose exact commit
+  was not available to read. A Terraform \`name_prefix\` is completed per terraform-plugin-sdk's
+  \`id.PrefixedUniqueId\` (26 characters); resources whose provider truncates the result (load balancers,
+  target groups) are not modelled that way, and none of the stacks sets a prefix on them. The botocore
   rules come from botocore ${botocoreVersion} (a pip install): Debian's python3-botocore 1.29.27 predates the ECS
   deployment strategies (BLUE_GREEN, CANARY, LINEAR) and lifecycle hooks.
 `;

@@ -1,5 +1,5 @@
 /** Elastic Load Balancing v2: the load balancer and target groups. (Listeners and rules: listeners.ts.) */
-import { autoName, defaultAutoName } from "../autoname";
+import { autoName, defaultAutoName, PULUMI_AWS } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { Rule, TypeConstraints } from "../model";
 import { crossField, custom, length, notPrefixed, oneOf, pattern, range } from "../rules";
@@ -49,8 +49,9 @@ const healthCheckSource = {
 
 export const LB: Record<string, TypeConstraints> = {
   "aws:lb/loadBalancer:LoadBalancer": {
-    // pulumi-aws gives aws_lb no setting of its own, so the default applies: up to 255 characters, while
-    // ELBv2 allows 32. A logical name over 24 characters yields a name AWS refuses.
+    // pulumi-aws gives aws_lb no setting of its own (aliases.go: addLegacyAlias("aws_lb", ..., nil)), so the
+    // default applies: up to 255 characters, while ELBv2 allows 32. A logical name over 24 characters yields a
+    // name AWS refuses.
     autoName: defaultAutoName(),
     fields: {
       name: [
@@ -148,7 +149,13 @@ export const LB: Record<string, TypeConstraints> = {
     tags: ELB_TAGS,
   },
   "aws:lb/targetGroup:TargetGroup": {
-    autoName: autoName("name", 32, '"aws_lb_target_group": ... "name": tfbridge.AutoName("name", 32, "-")'),
+    autoName: autoName(
+      "name",
+      32,
+      'addLegacyAlias("aws_lb_target_group", ... "name": tfbridge.AutoName("name", 32, "-")',
+      {},
+      PULUMI_AWS.aliases,
+    ),
     fields: {
       name: elbName(
         "CreateTargetGroupInput.Name",
