@@ -58,7 +58,7 @@ describe("AWS constraints of what the repository deploys", () => {
       it("covers every input field: a rule, or AWS documents no constraint (with the reason)", async () => {
         const evaluation = await evaluate();
         const uncovered = evaluation.resources
-          .filter((r) => r.custom !== false)
+          .filter((r) => r.custom !== false || CATALOG[r.type])
           .flatMap((r) => uncoveredFields(r.type, r.inputs));
         assert.deepEqual(
           [...new Set(uncovered.map((u) => `${u.type} ${u.field}`))],
@@ -236,6 +236,29 @@ const TRUST = JSON.stringify({
   Statement: [
     { Effect: "Allow", Principal: { Service: "ecs-tasks.amazonaws.com" }, Action: "sts:AssumeRole" },
   ],
+});
+
+describe("remote components", () => {
+  it("checks awsx's VPC by its inputs, which its children (never seen under mocks) pass on to AWS", () => {
+    const vpc = (cidrBlock: string) => ({
+      type: "awsx:ec2:Vpc",
+      name: "network",
+      custom: false,
+      inputs: { cidrBlock, numberOfAvailabilityZones: 2 },
+    });
+    assert.deepEqual(checkConstraints({ resources: [vpc("10.0.0.0/16")] }), []);
+    assert.match(
+      formatViolations(checkConstraints({ resources: [vpc("10.0.0.0/8")] })),
+      /cidrBlock = "10\.0\.0\.0\/8" has a \/8 netmask/,
+    );
+    // A component the catalog has no entry for is the program's own, and AWS never sees it.
+    assert.deepEqual(
+      checkConstraints({
+        resources: [{ type: "ecs-json-api:network:Network", name: "n", custom: false, inputs: {} }],
+      }),
+      [],
+    );
+  });
 });
 
 describe("limits over several resources", () => {

@@ -177,6 +177,9 @@ AWS refuses these too, but no rule over one resource's inputs can tell:
   answers with well-formed ids, not real ones.
 - **Values AWS derives.** Outputs are the mock's values (for example the AMI id), checked as if AWS had
   returned them; the real values are AWS's own.
+- **Children of remote components.** awsx's VPC creates the VPC, subnets, route tables, NAT gateways and
+  endpoints inside its own plugin; the mocks see only the component, so its inputs are checked (CIDR sizes,
+  strategies, endpoint service names) and the names and tags awsx gives its children are not.
 - **Undocumented ranges.** ECS deployment \`maximumPercent\`/\`minimumHealthyPercent\` and container ports have
   no documented range in the API reference; they are listed as unconstrained with that reason.
 - **Regions.** Zones and the Elastic Load Balancing log account are known for eu-west-1 only; another region

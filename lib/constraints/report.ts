@@ -11,7 +11,7 @@ export function constraintsSection(evaluation: {
   text: string;
   ok: boolean;
 } {
-  const checked = evaluation.resources.filter((r) => r.custom !== false && CATALOG[r.type]);
+  const checked = evaluation.resources.filter((r) => CATALOG[r.type]);
   const unchecked = uncheckedTypes(evaluation);
   const violations = checkConstraints(evaluation);
   const lines = [

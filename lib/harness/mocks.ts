@@ -313,7 +313,6 @@ export class MockCloud implements pulumi.runtime.Mocks {
    * the evaluation) fails as `pulumi up` would, naming the field, the value, the rule and its source.
    */
   private refuseWhatAwsRefuses(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, any>): void {
-    if (args.custom === false) return;
     const providerName = args.provider ? args.provider.split("::").slice(0, -1).pop() : undefined;
     const providerTags = providerDefaultTags(
       providerName ? this.providerInputs.get(providerName) : undefined,
