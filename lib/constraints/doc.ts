@@ -146,9 +146,8 @@ checkResource({ type, name, inputs }, { providerTags }); // one resource, as the
 1. Find the field's entry in \`lib/constraints/catalog/<family>.ts\` (keyed by the Pulumi type token; paths are
    Pulumi's camelCase input paths, \`a.b\` for a property and \`a[]\` for every element of a list).
 2. Where botocore's model has traits for the member, use \`botocore("<service>", "<Shape>.<member>")\` and run
-   \`npm run constraints:generate\` (it needs \`python3-botocore\` or a pip botocore, and records only the members
-   the catalog references). Where the constraint is only in the member's documentation, use
-   \`apiReference("<service>", "<Shape>.<member>", "<the sentence, verbatim>")\`: the generator refuses a quote the
+   \`npm run constraints:generate\` (it records only the members the catalog references; see Regenerating).
+   Where the constraint is only in the member's documentation, use \`apiReference("<service>", "<Shape>.<member>", "<the sentence, verbatim>")\`: the generator refuses a quote the
    model's documentation does not contain. Otherwise cite the documentation page with \`doc(url, title, quote)\`
    after reading it.
 3. A rule built from a range, a length, a list size or an enum derives the inputs it refuses; a pattern, a
@@ -161,6 +160,9 @@ checkResource({ type, name, inputs }, { providerTags }); // one resource, as the
 - \`npm run constraints:generate\` reads botocore's service models (\`botocore/data/<service>/<version>/service-2.json\`;
   \`--data <dir>\` to point at one) and writes \`lib/constraints/botocore.generated.json\`: the traits of each
   referenced member, the verified quotes, and the regions of the \`aws\` partition. Tests never need botocore.
+  It takes the botocore \`python3\` imports, else Debian's; the committed file comes from botocore 1.43.11.
+  Debian bookworm's python3-botocore (1.29.27) lacks members and sentences the catalog cites (the ECS
+  deployment strategies among them): the run stops, naming each, and leaves the committed file as it was.
 - \`npm run constraints:docs\` rewrites this file.
 `;
 
