@@ -32,7 +32,7 @@ export function trust(service: string): string {
 export function container(): aws.ecs.ContainerDefinition {
   return {
     name: "api",
-    image: "123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:0123",
+    image: `123456789012.dkr.ecr.eu-west-1.amazonaws.com/api@sha256:${"0123456789abcdef".repeat(4)}`,
     user: "1000:1000",
     readonlyRootFilesystem: true,
     privileged: false,

@@ -3,9 +3,20 @@
  * with outputs plausible enough for the program to wire resources together (ids, ARNs, names, DNS names,
  * image digests). Invokes it does not know fail loudly: a program that needs a new data source must be taught
  * here, not handed garbage.
+ *
+ * It also refuses what AWS would refuse: a resource whose inputs break a documented constraint
+ * (lib/constraints) fails its registration with the check's own message, and an invoke answers only the
+ * questions AWS answers (the SSM parameter paths that exist, the regions and zones there are).
  */
 import { createHash } from "node:crypto";
 import type * as pulumi from "@pulumi/pulumi";
+import {
+  aggregateViolationsWith,
+  checkResource,
+  formatViolations,
+  generatedModels,
+  providerDefaultTags,
+} from "../constraints";
 
 export const ACCOUNT_ID = "123456789012";
 
@@ -160,23 +171,69 @@ function physicalName(name: string, inputs: Record<string, any>): string {
 }
 
 /** Answers for the invokes the program makes. */
+/**
+ * The SSM parameters of the ECS-optimized Amazon Linux 2023 AMIs (x86_64 and arm64), the ones AWS documents
+ * ("Retrieving Amazon ECS-optimized Linux AMI metadata"): AWS answers these names, not any name under the prefix.
+ */
+export const ECS_AMI_PARAMETERS = [
+  "/aws/service/ecs/optimized-ami/amazon-linux-2023/recommended/image_id",
+  "/aws/service/ecs/optimized-ami/amazon-linux-2023/arm64/recommended/image_id",
+] as const;
+
+/**
+ * Availability Zones of the regions the stacks use, as AWS names them (zone IDs are per account in name but
+ * fixed per region: euw1-az1..3). Another region needs its zones added here from AWS's documentation.
+ */
+const ZONES: Record<string, { names: string[]; zoneIds: string[] }> = {
+  "eu-west-1": {
+    names: ["eu-west-1a", "eu-west-1b", "eu-west-1c"],
+    zoneIds: ["euw1-az1", "euw1-az2", "euw1-az3"],
+  },
+};
+
+/**
+ * Elastic Load Balancing's account per region, for access log bucket policies in regions created before
+ * August 2022 ("Enable access logs for your Application Load Balancer"); eu-west-1's is 156460612806.
+ */
+const ELB_ACCOUNTS: Record<string, string> = { "eu-west-1": "156460612806" };
+
+function knownRegion(region: string): string {
+  if (!generatedModels().regions.includes(region)) {
+    throw invokeError(`mock cloud: ${region} is not a region of the aws partition (botocore endpoints.json)`);
+  }
+  return region;
+}
+
+/** Answers for the invokes the program makes. */
 const INVOKES: Record<string, (args: Record<string, any>, region: string) => Record<string, any>> = {
-  "aws:index/getRegion:getRegion": (_args, region) => ({ id: region, name: region, region }),
+  "aws:index/getRegion:getRegion": (args, region) => {
+    const name = knownRegion(args.region ?? args.name ?? region);
+    return { id: name, name, region: name, endpoint: `ec2.${name}.amazonaws.com`, description: name };
+  },
   "aws:index/getCallerIdentity:getCallerIdentity": () => ({
     accountId: ACCOUNT_ID,
     arn: `arn:aws:iam::${ACCOUNT_ID}:user/mock`,
     id: ACCOUNT_ID,
     userId: "AIDAMOCK",
   }),
-  "aws:index/getPartition:getPartition": () => ({ partition: "aws", dnsSuffix: "amazonaws.com", id: "aws" }),
-  "aws:index/getAvailabilityZones:getAvailabilityZones": (_args, region) => ({
-    names: ["a", "b", "c"].map((s) => `${region}${s}`),
-    zoneIds: ["1", "2", "3"].map((s) => `euw1-az${s}`),
-    id: region,
-  }),
+  "aws:index/getPartition:getPartition": (_args, region) => {
+    knownRegion(region);
+    return { partition: "aws", dnsSuffix: "amazonaws.com", id: "aws", reverseDnsPrefix: "com.amazonaws" };
+  },
+  "aws:index/getAvailabilityZones:getAvailabilityZones": (args, region) => {
+    const zones = ZONES[knownRegion(args.region ?? region)];
+    if (!zones) {
+      throw invokeError(
+        `mock cloud: no Availability Zones known for ${region}; add them to ZONES in lib/harness/mocks.ts`,
+      );
+    }
+    return { ...zones, id: region, groupNames: [region] };
+  },
   "aws:ssm/getParameter:getParameter": (args) => {
-    if (!String(args.name).startsWith("/aws/service/ecs/optimized-ami/")) {
-      throw invokeError(`mock cloud: no SSM parameter ${args.name}`);
+    if (!(ECS_AMI_PARAMETERS as readonly string[]).includes(String(args.name))) {
+      throw invokeError(
+        `mock cloud: ParameterNotFound: ${args.name} (the mock answers only ${ECS_AMI_PARAMETERS.join(" and ")})`,
+      );
     }
     return {
       name: args.name,
@@ -186,27 +243,43 @@ const INVOKES: Record<string, (args: Record<string, any>, region: string) => Rec
       id: args.name,
     };
   },
-  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (args, region) => ({
-    authorizationToken: Buffer.from("AWS:mock-password").toString("base64"),
-    userName: "AWS",
-    password: "mock-password",
-    proxyEndpoint: `https://${args.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
-    expiresAt: "2099-01-01T00:00:00Z",
-    id: region,
-  }),
-  "aws:ecr/getRepository:getRepository": (args, region) => ({
-    name: args.name,
-    arn: `arn:aws:ecr:${region}:${args.registryId ?? ACCOUNT_ID}:repository/${args.name}`,
-    registryId: args.registryId ?? ACCOUNT_ID,
-    repositoryUrl: `${args.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com/${args.name}`,
-    imageTagMutability: "MUTABLE_WITH_EXCLUSION",
-    id: args.name,
-  }),
-  "aws:elb/getServiceAccount:getServiceAccount": (_args, region) => ({
-    arn: "arn:aws:iam::156460612806:root",
-    id: "156460612806",
-    region,
-  }),
+  "aws:ecr/getAuthorizationToken:getAuthorizationToken": (args, region) => {
+    // GetAuthorizationToken takes registry ids of 12 digits (botocore ecr RegistryId pattern [0-9]{12}).
+    if (args.registryId !== undefined && !/^[0-9]{12}$/.test(String(args.registryId))) {
+      throw invokeError(
+        `mock cloud: InvalidParameterException: registryId ${args.registryId} is not 12 digits`,
+      );
+    }
+    return {
+      authorizationToken: Buffer.from("AWS:mock-password").toString("base64"),
+      userName: "AWS",
+      password: "mock-password",
+      proxyEndpoint: `https://${args.registryId ?? ACCOUNT_ID}.dkr.ecr.${region}.amazonaws.com`,
+      expiresAt: "2099-01-01T00:00:00Z",
+      id: region,
+    };
+  },
+  "aws:elb/getServiceAccount:getServiceAccount": (args, region) => {
+    const at = knownRegion(args.region ?? region);
+    const account = ELB_ACCOUNTS[at];
+    if (!account) throw invokeError(`mock cloud: no Elastic Load Balancing account known for ${at}`);
+    return { arn: `arn:aws:iam::${account}:root`, id: account, region: at };
+  },
+  "aws:ecr/getRepository:getRepository": (args, region) => {
+    // ECR repository names: 2-256 lower-case characters (botocore ecr RepositoryName).
+    if (!/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(String(args.name))) {
+      throw invokeError(`mock cloud: InvalidParameterException: repositoryName ${args.name} is not a repository name`);
+    }
+    const registryId = args.registryId ?? ACCOUNT_ID;
+    return {
+      name: args.name,
+      arn: `arn:aws:ecr:${region}:${registryId}:repository/${args.name}`,
+      registryId,
+      repositoryUrl: `${registryId}.dkr.ecr.${region}.amazonaws.com/${args.name}`,
+      imageTagMutability: "MUTABLE_WITH_EXCLUSION",
+      id: args.name,
+    };
+  },
 };
 
 /** An invoke failure whose text survives Pulumi's RPC layer (which reads `details`, not `message`). */
@@ -233,8 +306,13 @@ export class MockCloud implements pulumi.runtime.Mocks {
     this.parameters = new Map(Object.entries(parameters));
   }
 
+  /** Provider resources' inputs by logical name, for the default tags they add to each resource. */
+  private readonly providerInputs = new Map<string, Record<string, any>>();
+
   newResource(args: pulumi.runtime.MockResourceArgs): { id: string | undefined; state: Record<string, any> } {
     const inputs = unwrapSecrets(args.inputs ?? {});
+    if (args.type.startsWith("pulumi:providers:")) this.providerInputs.set(args.name, inputs);
+    this.refuseWhatAwsRefuses(args, inputs);
     const filler = OUTPUTS[args.type];
     const service = awsService(args.type);
     const id = `${args.name}-id`;
@@ -261,6 +339,23 @@ export class MockCloud implements pulumi.runtime.Mocks {
       options: seen?.options ?? { dependsOn: [] },
     });
     return { id: state.id ?? id, state };
+  }
+
+  /**
+   * Throws the constraint check's report when AWS would refuse the resource's inputs, so the registration (and
+   * the evaluation) fails as `pulumi up` would, naming the field, the value, the rule and its source.
+   */
+  private refuseWhatAwsRefuses(args: pulumi.runtime.MockResourceArgs, inputs: Record<string, any>): void {
+    const providerName = args.provider ? args.provider.split("::").slice(0, -1).pop() : undefined;
+    const providerTags = providerDefaultTags(
+      providerName ? this.providerInputs.get(providerName) : undefined,
+    );
+    const resource = { type: args.type, name: args.name, inputs };
+    const violations = [
+      ...checkResource(resource, { providerTags }),
+      ...aggregateViolationsWith(this.resources, resource),
+    ];
+    if (violations.length > 0) throw invokeError(`mock cloud refuses: ${formatViolations(violations)}`);
   }
 
   call(args: pulumi.runtime.MockCallArgs): Record<string, any> {
