@@ -94,7 +94,7 @@ describe("AWS constraints of what the repository deploys", () => {
       "deploymentConfiguration.canaryConfiguration.canaryBakeTimeInMinutes",
       "deploymentConfiguration.linearConfiguration.stepPercent",
       "deploymentConfiguration.linearConfiguration.stepBakeTimeInMinutes",
-      "deploymentConfiguration.lifecycleHooks[].lifecycleStages",
+      "deploymentConfiguration.lifecycleHooks[].lifecycleStages[]",
       "deploymentConfiguration.lifecycleHooks[].targetType",
       "alarms.alarmNames[]",
     ]) {

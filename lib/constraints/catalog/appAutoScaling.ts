@@ -2,7 +2,7 @@
 import { defaultAutoName } from "../autoname";
 import { apiReference, botocore } from "../botocore";
 import type { TypeConstraints } from "../model";
-import { crossField, pattern, range } from "../rules";
+import { crossField, length, pattern, range } from "../rules";
 import { NO_CONSTRAINT, tagRules } from "./common";
 
 const ECS_RESOURCE_ID = pattern(
@@ -15,6 +15,33 @@ const ECS_RESOURCE_ID = pattern(
   ),
   ["my-cluster/my-service", "service/my-service", "service/my.cluster/my-service"],
 );
+
+/** Where a customized metric's queries are. */
+const METRICS = "targetTrackingScalingPolicyConfiguration.customizedMetricSpecification.metrics";
+
+interface MetricQuery {
+  id?: string;
+  expression?: string;
+  metricStat?: unknown;
+  returnData?: boolean;
+}
+
+function metricQueries(i: Record<string, unknown>): MetricQuery[] {
+  const config = i.targetTrackingScalingPolicyConfiguration as
+    | { customizedMetricSpecification?: { metrics?: MetricQuery[] } }
+    | undefined;
+  return config?.customizedMetricSpecification?.metrics ?? [];
+}
+
+/** A policy's inputs with these customized metric queries (the examples of the rules below). */
+function customMetrics(metrics: MetricQuery[]): Record<string, unknown> {
+  return {
+    targetTrackingScalingPolicyConfiguration: {
+      targetValue: 100,
+      customizedMetricSpecification: { metrics },
+    },
+  };
+}
 
 export const APP_AUTO_SCALING: Record<string, TypeConstraints> = {
   "aws:appautoscaling/target:Target": {
@@ -122,6 +149,48 @@ export const APP_AUTO_SCALING: Record<string, TypeConstraints> = {
           ],
         ),
       ],
+      [`${METRICS}`]: [botocore("application-autoscaling", "CustomizedMetricSpecification.Metrics")],
+      [`${METRICS}[].id`]: [
+        botocore("application-autoscaling", "TargetTrackingMetricDataQuery.Id"),
+        pattern(
+          /[a-z][A-Za-z0-9_]*/,
+          "a lowercase letter, then letters, numbers and underscores",
+          apiReference(
+            "application-autoscaling",
+            "TargetTrackingMetricDataQuery.Id",
+            "The valid characters are letters, numbers, and underscores. The first character must be a lowercase letter.",
+          ),
+          ["Requests", "1m", "requests-per-task"],
+        ),
+      ],
+      [`${METRICS}[].expression`]: [
+        botocore("application-autoscaling", "TargetTrackingMetricDataQuery.Expression"),
+      ],
+      [`${METRICS}[].label`]: [botocore("application-autoscaling", "TargetTrackingMetricDataQuery.Label")],
+      [`${METRICS}[].metricStat.stat`]: [
+        botocore("application-autoscaling", "TargetTrackingMetricStat.Stat"),
+        length(
+          1,
+          undefined,
+          apiReference(
+            "application-autoscaling",
+            "TargetTrackingMetricStat.Stat",
+            "It can include any CloudWatch statistic or extended statistic.",
+          ),
+        ),
+      ],
+      [`${METRICS}[].metricStat.metric.namespace`]: [
+        botocore("application-autoscaling", "TargetTrackingMetric.Namespace"),
+      ],
+      [`${METRICS}[].metricStat.metric.metricName`]: [
+        botocore("application-autoscaling", "TargetTrackingMetric.MetricName"),
+      ],
+      [`${METRICS}[].metricStat.metric.dimensions[].name`]: [
+        botocore("application-autoscaling", "TargetTrackingMetricDimension.Name"),
+      ],
+      [`${METRICS}[].metricStat.metric.dimensions[].value`]: [
+        botocore("application-autoscaling", "TargetTrackingMetricDimension.Value"),
+      ],
       "targetTrackingScalingPolicyConfiguration.scaleInCooldown": [
         range(
           0,
@@ -149,8 +218,68 @@ export const APP_AUTO_SCALING: Record<string, TypeConstraints> = {
     },
     unconstrained: {
       "targetTrackingScalingPolicyConfiguration.disableScaleIn": NO_CONSTRAINT.boolean,
+      [`${METRICS}[].returnData`]: NO_CONSTRAINT.boolean,
     },
     resource: [
+      crossField(
+        [`${METRICS}[].expression`, `${METRICS}[].metricStat`],
+        "each metric query has an expression or a metric, not both",
+        apiReference(
+          "application-autoscaling",
+          "TargetTrackingMetricDataQuery.Expression",
+          "Within each <code>TargetTrackingMetricDataQuery</code> object, you must specify either <code>Expression</code> or <code>MetricStat</code>, but not both.",
+        ),
+        (i) => {
+          const at = metricQueries(i).findIndex(
+            (q) => (q.expression === undefined) === (q.metricStat === undefined),
+          );
+          return at < 0
+            ? undefined
+            : { path: `${METRICS}[${at}]`, problem: "needs exactly one of expression and metricStat" };
+        },
+        [
+          customMetrics([
+            {
+              id: "m1",
+              expression: "m2",
+              metricStat: {
+                stat: "Sum",
+                metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount" },
+              },
+            },
+          ]),
+          customMetrics([{ id: "m1" }]),
+        ],
+      ),
+      crossField(
+        [`${METRICS}[].returnData`],
+        "with math, exactly one query returns data",
+        apiReference(
+          "application-autoscaling",
+          "TargetTrackingMetricDataQuery.ReturnData",
+          "You must specify <code>false</code> for <code>ReturnData</code> for all the other metrics and expressions used in the metric specification.",
+        ),
+        (i) => {
+          const queries = metricQueries(i);
+          if (!queries.some((q) => q.expression !== undefined)) return undefined;
+          const n = queries.filter((q) => q.returnData !== false).length;
+          return n === 1
+            ? undefined
+            : { path: METRICS, problem: `has ${n} queries that return data (unset means true)` };
+        },
+        [
+          customMetrics([
+            {
+              id: "m1",
+              metricStat: {
+                stat: "Sum",
+                metric: { namespace: "AWS/ApplicationELB", metricName: "RequestCount" },
+              },
+            },
+            { id: "e1", expression: "m1/2", returnData: true },
+          ]),
+        ],
+      ),
       crossField(
         [
           "targetTrackingScalingPolicyConfiguration.predefinedMetricSpecification.resourceLabel",

@@ -134,7 +134,7 @@ export const ECS_SERVICE: Record<string, TypeConstraints> = {
           { integer: true },
         ),
       ],
-      "deploymentConfiguration.lifecycleHooks[].lifecycleStages": [HOOK_STAGES],
+      "deploymentConfiguration.lifecycleHooks[].lifecycleStages[]": [HOOK_STAGES],
       "deploymentConfiguration.lifecycleHooks[].targetType": [
         botocore("ecs", "DeploymentLifecycleHook.targetType"),
       ],

@@ -192,6 +192,15 @@ export const REGISTRY: Record<string, TypeConstraints> = {
     fields: {
       name: [ECR_NAME],
       imageTagMutability: [botocore("ecr", "CreateRepositoryRequest.imageTagMutability")],
+      imageTagMutabilityExclusionFilters: [
+        botocore("ecr", "CreateRepositoryRequest.imageTagMutabilityExclusionFilters"),
+      ],
+      "imageTagMutabilityExclusionFilters[].filter": [
+        botocore("ecr", "ImageTagMutabilityExclusionFilter.filter"),
+      ],
+      "imageTagMutabilityExclusionFilters[].filterType": [
+        botocore("ecr", "ImageTagMutabilityExclusionFilter.filterType"),
+      ],
       "encryptionConfigurations[].encryptionType": [
         botocore("ecr", "EncryptionConfiguration.encryptionType"),
       ],
