@@ -267,8 +267,14 @@ const INVOKES: Record<string, (args: Record<string, any>, region: string) => Rec
   },
   "aws:ecr/getRepository:getRepository": (args, region) => {
     // ECR repository names: 2-256 lower-case characters (botocore ecr RepositoryName).
-    if (!/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(String(args.name))) {
-      throw invokeError(`mock cloud: InvalidParameterException: repositoryName ${args.name} is not a repository name`);
+    if (
+      !/^(?=.{2,256}$)(?:[a-z0-9]+(?:[._-][a-z0-9]+)*\/)*[a-z0-9]+(?:[._-][a-z0-9]+)*$/.test(
+        String(args.name),
+      )
+    ) {
+      throw invokeError(
+        `mock cloud: InvalidParameterException: repositoryName ${args.name} is not a repository name`,
+      );
     }
     const registryId = args.registryId ?? ACCOUNT_ID;
     return {

@@ -201,16 +201,17 @@ describe("hooks/smokeTest: the pre-traffic smoke test", () => {
         { stdio: "ignore" },
       );
       if (made.status !== 0) this.skip();
-      server = createHttpsServer(
+      const tls = createHttpsServer(
         { key: readFileSync(path.join(dir, "key.pem")), cert: readFileSync(path.join(dir, "cert.pem")) },
         (req, res) => {
           res.writeHead(req.url === "/healthz" && req.headers.host === "api.example.com" ? 200 : 404);
           res.end("{}");
         },
       );
+      server = tls;
       return new Promise<void>((resolve) =>
-        server?.listen(0, "127.0.0.1", () => {
-          port = (server?.address() as AddressInfo).port;
+        tls.listen(0, "127.0.0.1", () => {
+          port = (tls.address() as AddressInfo).port;
           resolve();
         }),
       );
