@@ -149,7 +149,6 @@ export const APP_AUTO_SCALING: Record<string, TypeConstraints> = {
           ],
         ),
       ],
-      [`${METRICS}`]: [botocore("application-autoscaling", "CustomizedMetricSpecification.Metrics")],
       [`${METRICS}[].id`]: [
         botocore("application-autoscaling", "TargetTrackingMetricDataQuery.Id"),
         pattern(
