@@ -145,6 +145,9 @@ describe("the built server process", () => {
   it("on SIGTERM finishes the request in flight, refuses new work and exits 0", async () => {
     const child = await startChild(serverEnv());
     children.push(child.process);
+    // The S3 client loads on first use (or a second after start): load it first, or the in-flight request below
+    // would spend the test's timing on loading it rather than waiting on S3.
+    await httpGet(child.url, "/api/foo");
     proxy.delayMs = 1000;
     try {
       const agent = new Agent({ keepAlive: true });
