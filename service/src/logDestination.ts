@@ -70,30 +70,34 @@ export class LogDestination {
     this.#scheduled = false;
     this.#noteDropped();
     if (this.#writing || this.#pending === "") return;
-    const data = Buffer.from(this.#pending);
+    const data = this.#pending;
     this.#pending = "";
     this.#writing = true;
     this.#writeAll(data);
   };
 
-  #writeAll(data: Buffer): void {
-    write(this.#fd, data, 0, data.length, null, (error, written) => {
+  /** Writes `data` (a string: no Buffer copy in the common case of a complete write), then what queued meanwhile. */
+  #writeAll(data: string | Buffer): void {
+    const done = (error: NodeJS.ErrnoException | null, written: number) => {
       if (error && error.code !== "EAGAIN") {
         // stdout is gone: nothing to tell, and no reason to stop serving.
         this.#writing = false;
         this.#pending = "";
         return;
       }
-      const rest = data.subarray(error ? 0 : written);
-      if (rest.length > 0) {
+      const bytes = typeof data === "string" ? Buffer.byteLength(data) : data.length;
+      if (error || written < bytes) {
         // A partial write, or a full non-blocking pipe: the rest goes first, after a short pause if the pipe is full.
+        const rest = (typeof data === "string" ? Buffer.from(data) : data).subarray(error ? 0 : written);
         if (error) setTimeout(() => this.#writeAll(rest), 10);
         else this.#writeAll(rest);
         return;
       }
       this.#writing = false;
       if (this.#pending !== "") this.#flush();
-    });
+    };
+    if (typeof data === "string") write(this.#fd, data, null, "utf8", done);
+    else write(this.#fd, data, 0, data.length, null, done);
   }
 
   #noteDropped(): void {
