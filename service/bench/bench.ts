@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { type BenchResults, type LoadFigures, startFigures, TARGETS, targetsMet } from "./results";
-import { createRuntimeCopy } from "./runtimeCopy";
+import { createRuntimeCopy, runtimeEnvironment } from "./runtimeCopy";
 
 /**
  * `npm run bench`: every figure of the performance targets in one run, written to bench/results.json and printed
@@ -168,11 +168,14 @@ async function main(): Promise<void> {
     child.stdout.on("data", (chunk) => resolve(String(chunk).trim()));
   });
   const cpuModel = cpus()[0]?.model ?? "unknown";
+  const runtime = runtimeEnvironment(readFileSync(join(SERVICE_DIR, "Dockerfile"), "utf8"));
   const loadAtStart = loadavg()[0];
   process.stdout.write(
     `Benchmark: servers on Node ${version}, LOG_LEVEL=${LOG_LEVEL}, autocannon on Node ${process.version}, ` +
       `${CONNECTIONS} connections, ${ROUNDS} interleaved rounds of ${DURATION_S} s after a 2 s warm-up, loopback, ` +
-      `${cpus().length} x ${cpuModel}.\n`,
+      `${cpus().length} x ${cpuModel}, as the image runs (${Object.entries(runtime)
+        .map(([name, value]) => `${name}=${value}`)
+        .join(" ")}).\n`,
   );
 
   const emulator = await spawnJson<{ endpoint: string; keys: string[] }>(
@@ -185,7 +188,8 @@ async function main(): Promise<void> {
     AWS_ACCESS_KEY_ID: "S3RVER",
     AWS_SECRET_ACCESS_KEY: "S3RVER",
     AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true",
-    NODE_ENV: "production",
+    // As the image runs: NODE_ENV=production and the image's V8 and malloc settings.
+    ...runtime,
     LOG_LEVEL,
   };
 
@@ -223,7 +227,7 @@ async function main(): Promise<void> {
   process.stdout.write(
     "Cold starts: building a copy of the runtime stage (npm ci --omit=dev --omit=optional)...\n",
   );
-  const copy = await createRuntimeCopy(SERVICE_DIR, NODE, "npm");
+  const copy = await createRuntimeCopy(SERVICE_DIR, NODE, "npm", runtime);
   const withCache: number[] = [];
   const withoutCache: number[] = [];
   const firstDocument: number[] = [];

@@ -13,6 +13,21 @@ import { promisify } from "node:util";
 
 const run = promisify(execFile);
 
+/**
+ * The runtime stage's ENV (NODE_ENV, NODE_OPTIONS, MALLOC_ARENA_MAX, ...), read from the Dockerfile so that every
+ * service the benchmark starts runs as the image runs it. NODE_COMPILE_CACHE is left out: the copy has its own.
+ */
+export function runtimeEnvironment(dockerfile: string): Record<string, string> {
+  const runtime = dockerfile.slice(dockerfile.search(/^FROM .* AS runtime$/m));
+  const env: Record<string, string> = {};
+  for (const [, args] of runtime.matchAll(/^ENV (.+)$/gm)) {
+    for (const [, name, value] of args.matchAll(/([A-Z_][A-Z0-9_]*)=("[^"]*"|\S+)/g)) {
+      if (name !== "NODE_COMPILE_CACHE") env[name] = value.replace(/^"(.*)"$/, "$1");
+    }
+  }
+  return env;
+}
+
 /** A runtime copy: where it is, the user it runs as, and its environment. */
 export interface RuntimeCopy {
   readonly dir: string;
@@ -23,7 +38,12 @@ export interface RuntimeCopy {
 }
 
 /** Builds the copy from `serviceDir` (its package files and dist/), running Node `node` as the task's user. */
-export async function createRuntimeCopy(serviceDir: string, node: string, npm: string): Promise<RuntimeCopy> {
+export async function createRuntimeCopy(
+  serviceDir: string,
+  node: string,
+  npm: string,
+  environment: Record<string, string>,
+): Promise<RuntimeCopy> {
   const dir = await mkdtemp(join(tmpdir(), "runtime-copy-"));
   // mkdtemp makes 0700 folders: the task's user must read the copy.
   await chmod(dir, 0o755);
@@ -49,7 +69,7 @@ export async function createRuntimeCopy(serviceDir: string, node: string, npm: s
   await mkdir(cacheDir);
   const user = process.getuid?.() === 0 ? { uid: 1000, gid: 1000 } : undefined;
   if (user) await run("chown", [`${user.uid}:${user.gid}`, cacheDir]);
-  const warmEnv = { PATH: process.env.PATH, NODE_ENV: "production", NODE_COMPILE_CACHE: cacheDir };
+  const warmEnv = { PATH: process.env.PATH, ...environment, NODE_COMPILE_CACHE: cacheDir };
   await runAs(node, ["dist/warmup.js"], dir, warmEnv, user);
   const check = await runAs(node, ["dist/warmup.js", "--check"], dir, warmEnv, user);
   process.stdout.write(`runtime copy: ${check.trim()}\n`);

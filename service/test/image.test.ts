@@ -110,6 +110,11 @@ describe("the container image", () => {
     );
     assert.ok(warmUp > keywords.indexOf("USER"), "the warm-up runs before USER node, as root");
     assert.equal(runtime.body[warmUp].args, "node dist/warmup.js && node dist/warmup.js --check");
+    // The cache is keyed by V8's flags (NODE_OPTIONS): the task must run with the environment the warm-up had.
+    assert.ok(
+      keywords.lastIndexOf("ENV") < warmUp,
+      "an ENV after the warm-up changes what the task runs with",
+    );
     // The folder exists and is the node user's before the warm-up (the rest of /app stays root's).
     const install = runtime.body.find((i) => i.keyword === "RUN" && i.args.startsWith("npm ci"));
     assert.match(
