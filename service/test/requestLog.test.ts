@@ -1,4 +1,5 @@
 import assert from "node:assert/strict";
+import { hostname } from "node:os";
 import type { FastifyInstance } from "fastify";
 import { appOn } from "./helpers/app";
 import { FakeStore } from "./helpers/fakeStore";
@@ -37,5 +38,45 @@ describe("the request log (requestLog.ts)", () => {
       );
       assert.equal(lines.length, entries.length, `unexpected lines: ${lines.join("")}`);
     });
+  });
+
+  it("writes pino's line format: numeric level, epoch time, pid, hostname and request id, then the fields", async () => {
+    const lines: string[] = [];
+    const logged = appOn(store, {
+      logger: { level: "info", stream: { write: (line: string) => lines.push(line) } },
+    });
+    store.put("foo", { v: 1 });
+    const before = Date.now();
+    await logged.inject({
+      url: '/api/foo?q="quoted"\\back\u2028',
+      headers: { "x-amzn-trace-id": "Root=1-abc" },
+    });
+    await logged.close();
+    assert.equal(lines.length, 1);
+    assert.ok(lines[0].endsWith("}\n"));
+    const entry = JSON.parse(lines[0]);
+    assert.deepEqual(Object.keys(entry), [
+      "level",
+      "time",
+      "pid",
+      "hostname",
+      "reqId",
+      "method",
+      "url",
+      "statusCode",
+      "ms",
+      "cache",
+      "ip",
+      "msg",
+    ]);
+    assert.equal(entry.level, 30);
+    assert.ok(entry.time >= before && entry.time <= Date.now());
+    assert.equal(entry.pid, process.pid);
+    assert.equal(entry.hostname, hostname());
+    assert.equal(entry.reqId, "Root=1-abc");
+    // As received (inject percent-encodes what a client would); the backslash needs JSON escaping.
+    assert.equal(entry.url, "/api/foo?q=%22quoted%22\\back%E2%80%A8");
+    assert.equal(entry.ip, "127.0.0.1");
+    assert.equal(entry.msg, "request");
   });
 });
