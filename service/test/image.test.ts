@@ -110,7 +110,8 @@ describe("the container image", () => {
     );
     assert.ok(warmUp > keywords.indexOf("USER"), "the warm-up runs before USER node, as root");
     assert.equal(runtime.body[warmUp].args, "node dist/warmup.js && node dist/warmup.js --check");
-    // The cache is keyed by V8's flags (NODE_OPTIONS): the task must run with the environment the warm-up had.
+    // The check proves the cache for the environment it runs in (V8 rejects code cached under other flags): the
+    // task's. No ENV may change after it.
     assert.ok(
       keywords.lastIndexOf("ENV") < warmUp,
       "an ENV after the warm-up changes what the task runs with",
