@@ -51,6 +51,9 @@ export interface BenchResults {
   /** Spawn to first 200 on /healthz, as the image runs: production dependencies only, compile cache filled by the
    * warm-up as the task's user and read-only, NODE_ENV=production. */
   readonly coldStartMs: StartFigures;
+  /** CPU time (user + system, all threads) the process used until that first 200: what the start costs, however
+   * long other work on the machine made it wait. */
+  readonly coldStartCpuMs: StartFigures;
   /** The same without the compile cache. */
   readonly coldStartWithoutCompileCacheMs: StartFigures;
   /** Spawn to the first 200 on /api/foo (the S3 client's load and one S3 read included), with the cache. */
