@@ -1,5 +1,5 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { Agent } from "node:http";
@@ -199,8 +199,18 @@ describe("the built server process", () => {
     });
 
     it("--check fails when another user filled the cache: Node keeps one folder per user id", async function () {
-      // The image's old bug: the warm-up ran as root, the task runs as uid 1000. Needs root to play both users.
+      // The image's old bug: the warm-up ran as root, the task runs as uid 1000. Needs root to play both users, and
+      // a checkout uid 1000 can read (not one under a private home folder).
       if (process.getuid?.() !== 0) this.skip();
+      const probe = spawnSync(
+        process.execPath,
+        ["-e", `require("fs").accessSync(${JSON.stringify(WARMUP)})`],
+        {
+          uid: 1000,
+          gid: 1000,
+        },
+      );
+      if (probe.status !== 0) this.skip();
       await chmod(cache, 0o777);
       const filled = await run(WARMUP, { NODE_COMPILE_CACHE: cache }).exited;
       assert.equal(filled.code, 0, filled.stderr);
