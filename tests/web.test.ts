@@ -126,3 +126,22 @@ describe("web: its settings and its shutdown", () => {
     assert.equal(await exited, 0);
   });
 });
+
+describe("web: its image", () => {
+  /** The base image a Dockerfile's stages start from, with its ARG defaults substituted. */
+  function bases(file: string): string[] {
+    const text = readFileSync(path.join(PROJECT_ROOT, file), "utf8");
+    const args = Object.fromEntries([...text.matchAll(/^ARG (\w+)=(\S+)$/gm)].map((m) => [m[1], m[2]]));
+    return [...text.matchAll(/^FROM (?:--platform=\S+ )?(\S+)/gm)].map((m) =>
+      m[1].replace(/\$\{(\w+)\}/g, (_, name: string) => args[name] ?? `\${${name}}`),
+    );
+  }
+
+  it("starts from the API's base image, pinned by the same digest", () => {
+    const api = bases("service/Dockerfile");
+    const web = bases("web/Dockerfile");
+    assert.equal(new Set(api).size, 1, `service/Dockerfile's stages start from one image: ${api.join(", ")}`);
+    assert.deepEqual(web, [api[0]]);
+    assert.match(web[0], /^node:[\d.]+-slim@sha256:[0-9a-f]{64}$/);
+  });
+});

@@ -1,18 +1,14 @@
-import { STATUS_CODES } from "node:http";
-import cors from "@fastify/cors";
-import underPressure from "@fastify/under-pressure";
-import Fastify, {
-  type FastifyError,
-  type FastifyInstance,
-  type FastifyReply,
-  type FastifyRequest,
-} from "fastify";
+import Fastify, { type FastifyInstance } from "fastify";
 import type { DocumentSource } from "./cache";
-import { keyProblem } from "./contract/keys";
-import { ClientError, DocumentError, type FailureKind } from "./errors";
-import { ifNoneMatchMatches, requestIdOf, securityHeaders, trustHops } from "./http";
+import { requestIdOf, securityHeaders, trustHops } from "./http";
+import { documentRoutes } from "./plugins/documentRoutes";
+import { healthRoutes } from "./plugins/healthRoutes";
+import { lifecycle } from "./plugins/lifecycle";
+import { problemSender, problems } from "./plugins/problems";
 import type { ReadinessState } from "./readiness";
 import { RequestLog } from "./requestLog";
+
+export type { Problem } from "./plugins/problems";
 
 /** What the app reads from. */
 export interface AppDeps {
@@ -44,39 +40,19 @@ export interface AppOptions {
   readonly shedSampleIntervalMs?: number;
 }
 
-/** The JSON body of every error answer. */
-export interface Problem {
-  /** The HTTP status, repeated for clients that only see the body. */
-  readonly statusCode: number;
-  /** The status's reason phrase. */
-  readonly error: string;
-  /** What happened, without internals. */
-  readonly message: string;
-  /** The request id (the ALB's X-Amzn-Trace-Id when present), to find the request's log line. */
-  readonly requestId: string;
-}
-
-/** What a client is told for each upstream failure: enough to act on, nothing about our internals. */
-const FAILURE_MESSAGE: Readonly<Record<FailureKind, string>> = {
-  timeout: "The document store did not answer in time.",
-  unavailable: "The document store is unavailable; retry later.",
-  denied: "The document store refused the request.",
-  "too-large": "The document is too large to serve.",
-  "invalid-json": "The stored document is not valid JSON.",
-  upstream: "The document store failed.",
-};
-
 /** The longest path segment the router hands to a handler; longer ones get 414 (keys are far shorter). */
 export const MAX_PATH_PARAM_LENGTH = 1024;
 
-/** Builds the service's Fastify instance (routes, hooks, plugins). Never listens: server.ts and tests do. */
+/**
+ * Builds the service's Fastify instance from its plugins: lifecycle (hooks, headers, shedding, CORS), problems
+ * (the error handler), then the document and health routes. Never listens: server.ts and tests do.
+ */
 export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstance {
-  const requestTimeoutMs = options.requestTimeoutMs ?? 5000;
-  const httpMaxAgeS = options.httpMaxAgeS ?? 30;
   const retryAfterS = options.retryAfterS ?? 5;
   const corsOrigins = options.corsOrigins ?? [];
-  const shedEventLoopDelayMs = options.shedEventLoopDelayMs ?? 250;
-  const documentCacheControl = httpMaxAgeS > 0 ? `public, max-age=${httpMaxAgeS}` : "no-cache";
+  const corsEnabled = corsOrigins.length > 0;
+  const headers = securityHeaders(corsEnabled);
+  const sendProblem = problemSender({ retryAfterS, headers });
 
   const app: FastifyInstance = Fastify({
     logger: options.logger ?? false,
@@ -88,142 +64,32 @@ export function buildApp(deps: AppDeps, options: AppOptions = {}): FastifyInstan
     // We accept no bodies: GET and HEAD only.
     bodyLimit: 1024,
     routerOptions: { maxParamLength: MAX_PATH_PARAM_LENGTH },
-    // A malformed (%E0%A4%A) or overlong path never reaches a route; answer it in the same shape as every error.
+    // A malformed (%E0%A4%A) or overlong path never reaches a route or a plugin; answer it in the same shape.
     frameworkErrors: (error, request, reply) => {
       const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
-      const message = tooLong ? "The path is too long." : "The path is not valid.";
-      return sendProblem(request as FastifyRequest, reply as FastifyReply, tooLong ? 414 : 400, message);
+      return sendProblem(
+        request,
+        reply,
+        tooLong ? 414 : 400,
+        `The path is ${tooLong ? "too long" : "not valid"}.`,
+      );
     },
   });
 
-  app.decorateRequest("cacheStatus", undefined);
-
-  if (corsOrigins.length > 0) {
-    app.register(cors, { origin: [...corsOrigins], methods: ["GET", "HEAD"], maxAge: 600 });
-  }
-  if (shedEventLoopDelayMs > 0) {
-    app.register(underPressure, {
-      maxEventLoopDelay: shedEventLoopDelayMs,
-      sampleInterval: options.shedSampleIntervalMs ?? 500,
-      retryAfter: retryAfterS,
-    });
-  }
-
-  const headers = securityHeaders(corsOrigins.length > 0);
-  // Callback-style hooks: on the hot path, an async hook's promise per request is measurable.
-  app.addHook("onRequest", (request, reply, done) => {
-    reply.headers(headers).header("x-request-id", request.id);
-    done();
+  app.register(lifecycle, {
+    headers,
+    corsOrigins,
+    shedEventLoopDelayMs: options.shedEventLoopDelayMs ?? 250,
+    shedSampleIntervalMs: options.shedSampleIntervalMs ?? 500,
+    retryAfterS,
   });
-
-  // On shutdown, Node closes idle keep-alive connections, but a connection whose request is still in flight would
-  // stay open, idle, until keepAliveTimeout (65 s), far past ECS's stop timeout: tell its client to hang up.
-  let closing = false;
-  app.addHook("preClose", (done) => {
-    closing = true;
-    done();
+  app.register(problems, { retryAfterS, headers });
+  app.register(documentRoutes, {
+    documents: deps.documents,
+    requestTimeoutMs: options.requestTimeoutMs ?? 5000,
+    httpMaxAgeS: options.httpMaxAgeS ?? 30,
+    corsEnabled,
   });
-  app.addHook("onSend", (_request, reply, payload, done) => {
-    if (closing) reply.header("connection", "close");
-    done(null, payload);
-  });
-
-  app.setErrorHandler((error: FastifyError | DocumentError | ClientError, request, reply) => {
-    if (error instanceof DocumentError) {
-      // Access denied is a deployment fault someone must fix; the others are S3's weather.
-      const level = error.kind === "denied" || error.kind === "upstream" ? "error" : "warn";
-      request.log[level]({ err: error, kind: error.kind }, "document read failed");
-      return sendProblem(request, reply, error.statusCode, FAILURE_MESSAGE[error.kind]);
-    }
-    const status = error.statusCode ?? 500;
-    if (status >= 400 && status < 500) return sendProblem(request, reply, status, error.message);
-    if (status === 503) return sendProblem(request, reply, 503, "The service is overloaded; retry later.");
-    request.log.error({ err: error }, "unexpected error");
-    return sendProblem(request, reply, 500, "Something went wrong.");
-  });
-
-  app.setNotFoundHandler((request, reply) =>
-    sendProblem(request, reply, 404, `No route for ${request.method} ${request.url.split("?")[0]}.`),
-  );
-
-  function sendProblem(request: FastifyRequest, reply: FastifyReply, statusCode: number, message: string) {
-    const body: Problem = {
-      statusCode,
-      error: STATUS_CODES[statusCode] ?? "Error",
-      message,
-      requestId: request.id,
-    };
-    reply
-      .code(statusCode)
-      .header("x-request-id", request.id)
-      .headers(headers)
-      .header("cache-control", "no-store")
-      .type("application/json; charset=utf-8");
-    if (statusCode === 503) reply.header("retry-after", String(retryAfterS));
-    return reply.send(body);
-  }
-
-  /** Every method but GET and HEAD on `url` answers 405 with Allow, rather than 404 or a crash. */
-  function onlyGetAndHead(url: string) {
-    const handled = new Set(["GET", "HEAD", ...(corsOrigins.length > 0 ? ["OPTIONS"] : [])]);
-    const notAllowed = async (request: FastifyRequest, reply: FastifyReply) => {
-      reply.header("allow", "GET, HEAD");
-      return sendProblem(request, reply, 405, `${request.method} is not allowed; use GET or HEAD.`);
-    };
-    app.route({
-      method: app.supportedMethods.filter((method) => !handled.has(method)),
-      url,
-      // Answer in onRequest, before Fastify reads a body: otherwise a body would get 415 or 413 instead of 405.
-      onRequest: notAllowed,
-      handler: notAllowed,
-    });
-  }
-
-  app.get("/healthz", { config: { pressureHandler: () => undefined } }, async (_request, reply) => {
-    // Liveness for the ALB: never touches S3, and is exempt from load shedding, so a busy task is not killed.
-    reply.header("cache-control", "no-store");
-    return { status: "ok" };
-  });
-  onlyGetAndHead("/healthz");
-
-  app.get("/readyz", async (request, reply) => {
-    const state = await deps.readiness.check();
-    if (!state.ready) {
-      request.log.warn({ reason: state.reason }, "not ready");
-      return sendProblem(request, reply, 503, "The document store is not reachable.");
-    }
-    reply.header("cache-control", "no-store");
-    return { status: "ready" };
-  });
-  onlyGetAndHead("/readyz");
-
-  app.get<{ Params: { key: string } }>(
-    "/api/:key",
-    // No params schema: keyProblem (shared with the infrastructure) is the rule, with its exact messages, and a
-    // schema would load and compile Ajv at start for nothing more. No handlerTimeout either: it costs a timer, an
-    // AbortController and a listener per request (measured: a quarter of a cached request's CPU); the budget is
-    // enforced where a request can wait, on an S3 read (DocumentSource.lookup), and a cached answer needs none.
-    async (request, reply) => {
-      const { key } = request.params;
-      const problem = keyProblem(key);
-      if (problem) {
-        const shown = key.length > 40 ? `${key.slice(0, 40)}...` : key;
-        throw new ClientError(400, `The key ${JSON.stringify(shown)} ${problem}.`);
-      }
-      const lookup = await deps.documents.lookup(key, requestTimeoutMs);
-      request.cacheStatus = lookup.cache;
-      const document = lookup.document;
-      if (!document) return sendProblem(request, reply, 404, `No document named ${JSON.stringify(key)}.`);
-      reply.header("etag", document.etag).header("cache-control", documentCacheControl);
-      if (document.lastModified) reply.header("last-modified", document.lastModified);
-      if (ifNoneMatchMatches(request.headers["if-none-match"], document.etag)) return reply.code(304).send();
-      return reply
-        .type("application/json; charset=utf-8")
-        .header("content-length", document.size)
-        .send(document.body);
-    },
-  );
-  onlyGetAndHead("/api/:key");
-
+  app.register(healthRoutes, { readiness: deps.readiness, corsEnabled });
   return app;
 }

@@ -1,9 +1,10 @@
+import type { S3Client } from "@aws-sdk/client-s3";
 import closeWithGrace from "close-with-grace";
 import type { FastifyInstance } from "fastify";
-import pino from "pino";
 import { buildApp } from "./app";
 import { CachedDocuments, type DocumentSource, UncachedDocuments } from "./cache";
 import { ConfigError, loadConfig, type ServiceConfig } from "./config";
+import { LogDestination } from "./logDestination";
 import { Readiness } from "./readiness";
 import { createS3Client, S3DocumentStore } from "./s3Store";
 
@@ -19,7 +20,12 @@ export interface RunningServer {
   readonly config: ServiceConfig;
   /** Closes the server (in-flight requests finish first) and the S3 client. */
   close(): Promise<void>;
+  /** Loads the AWS SDK and creates the S3 client now (the warm-up), rather than on first use. */
+  loadS3Client(): void;
 }
+
+/** Milliseconds after listening when the S3 client is loaded, if no request needed it before. */
+export const S3_PRELOAD_DELAY_MS = 1000;
 
 /** Options for embedding the server (the local run, tests). */
 export interface StartOptions {
@@ -29,11 +35,22 @@ export interface StartOptions {
   readonly onClose?: () => Promise<void>;
 }
 
+/** stdout for the JSON lines, one per process, written out when the process exits. */
+let stdoutLines: LogDestination | undefined;
+function stdoutDestination(): LogDestination {
+  if (!stdoutLines) {
+    const destination = new LogDestination(1);
+    process.on("exit", () => destination.flushSync());
+    stdoutLines = destination;
+  }
+  return stdoutLines;
+}
+
 /**
  * Pino options: JSON lines with pino's own numeric level (30 info, 40 warn, 50 error) and epoch-millisecond time;
  * a level label and an ISO time cost 5 us a line, measured, at one line per request. Lines are written
- * asynchronously (a blocking write per request costs a third of the throughput) and flushed on exit. Pretty
- * only on a terminal.
+ * asynchronously, a turn's lines at once (a blocking write per request costs a third of the throughput; see
+ * LogDestination), and flushed on exit. Pretty only on a terminal.
  */
 function loggerOptions(level: string): Record<string, unknown> {
   if (process.stdout.isTTY && canResolve("pino-pretty")) {
@@ -42,7 +59,7 @@ function loggerOptions(level: string): Record<string, unknown> {
       transport: { target: "pino-pretty", options: { translateTime: "HH:MM:ss.l", ignore: "pid,hostname" } },
     };
   }
-  return { level, stream: pino.destination({ dest: 1, sync: false }) };
+  return { level, stream: stdoutDestination() };
 }
 
 /** True when `name` is installed: pino-pretty is a dev dependency, absent from the image. */
@@ -61,15 +78,20 @@ export async function startServer(
   options: StartOptions = {},
 ): Promise<RunningServer> {
   const config = loadConfig(env);
-  const client = createS3Client({
-    region: config.region,
-    endpoint: config.endpoint,
-    connectTimeoutMs: config.s3.connectTimeoutMs,
-    attemptTimeoutMs: config.s3.attemptTimeoutMs,
-    maxAttempts: config.s3.maxAttempts,
-    maxSockets: config.s3.maxSockets,
-  });
-  const store = new S3DocumentStore(client, {
+  // Created on first use (the first S3 read, or the preload below): see s3Sdk.
+  let client: S3Client | undefined;
+  const s3 = () => {
+    client ??= createS3Client({
+      region: config.region,
+      endpoint: config.endpoint,
+      connectTimeoutMs: config.s3.connectTimeoutMs,
+      attemptTimeoutMs: config.s3.attemptTimeoutMs,
+      maxAttempts: config.s3.maxAttempts,
+      maxSockets: config.s3.maxSockets,
+    });
+    return client;
+  };
+  const store = new S3DocumentStore(s3, {
     bucket: config.bucket,
     keyPrefix: config.keyPrefix,
     maxDocumentBytes: config.maxDocumentBytes,
@@ -112,12 +134,16 @@ export async function startServer(
     "starting",
   );
   const address = await running.listen({ host: config.host, port: config.port });
+  // Load the S3 client soon after the first answers, not before them: the load balancer sends traffic only after
+  // several health checks seconds apart, so the first document request does not pay for it either.
+  const preload = setTimeout(s3, S3_PRELOAD_DELAY_MS).unref();
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      clearTimeout(preload);
       await running.close();
-      client.destroy();
+      client?.destroy();
       await options.onClose?.();
     })();
     return closing;
@@ -137,7 +163,7 @@ export async function startServer(
       },
     );
   }
-  return { app: running, url: address, config, close };
+  return { app: running, url: address, config, close, loadS3Client: () => void s3() };
 }
 
 /** The process entry: a bad environment exits 1 with one line naming the variables. */

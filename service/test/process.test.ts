@@ -1,7 +1,7 @@
 import assert from "node:assert/strict";
-import { type ChildProcess, spawn } from "node:child_process";
+import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { existsSync } from "node:fs";
-import { mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdtemp, rm } from "node:fs/promises";
 import { Agent } from "node:http";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -36,9 +36,15 @@ interface Child {
   readonly exited: Promise<Exit>;
 }
 
-function run(file: string, env: NodeJS.ProcessEnv): { process: ChildProcess; exited: Promise<Exit> } {
-  const child = spawn(process.execPath, [file], {
+function run(
+  file: string,
+  env: NodeJS.ProcessEnv,
+  args: string[] = [],
+  uid?: number,
+): { process: ChildProcess; exited: Promise<Exit> } {
+  const child = spawn(process.execPath, [file, ...args], {
     cwd: SERVICE_DIR,
+    ...(uid === undefined ? {} : { uid, gid: uid }),
     env: { PATH: process.env.PATH, AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: "true", ...env },
     stdio: ["ignore", "pipe", "pipe"],
   });
@@ -139,6 +145,9 @@ describe("the built server process", () => {
   it("on SIGTERM finishes the request in flight, refuses new work and exits 0", async () => {
     const child = await startChild(serverEnv());
     children.push(child.process);
+    // The S3 client loads on first use (or a second after start): load it first, or the in-flight request below
+    // would spend the test's timing on loading it rather than waiting on S3.
+    await httpGet(child.url, "/api/foo");
     proxy.delayMs = 1000;
     try {
       const agent = new Agent({ keepAlive: true });
@@ -162,18 +171,53 @@ describe("the built server process", () => {
     }
   });
 
-  it("warms V8's compile cache for the image without touching S3", async () => {
-    const cache = await mkdtemp(join(tmpdir(), "compile-cache-"));
-    try {
-      const exit = await run(WARMUP, { NODE_COMPILE_CACHE: cache }).exited;
-      assert.equal(exit.code, 0, exit.stderr);
-      assert.equal(exit.stderr, "");
+  describe("the compile cache warm-up (dist/warmup.js)", () => {
+    const major = Number(process.versions.node.split(".")[0]);
+    let cache: string;
+    beforeEach(async function () {
       // Node 22.1+ writes the cache; Node 20 ignores the variable.
-      const major = Number(process.versions.node.split(".")[0]);
-      if (major >= 22) assert.ok((await readdir(cache)).length > 0, "the compile cache is empty");
-    } finally {
-      await rm(cache, { recursive: true, force: true });
-    }
+      if (major < 22) this.skip();
+      cache = await mkdtemp(join(tmpdir(), "compile-cache-"));
+    });
+    afterEach(() => rm(cache, { recursive: true, force: true }));
+
+    it("fills the cache without touching S3, and --check proves that a second start reads every module from it", async () => {
+      const filled = await run(WARMUP, { NODE_COMPILE_CACHE: cache }).exited;
+      assert.equal(filled.code, 0, filled.stderr);
+      assert.equal(filled.stderr, "");
+      const checked = await run(WARMUP, { NODE_COMPILE_CACHE: cache }, ["--check"]).exited;
+      assert.equal(checked.code, 0, checked.stderr);
+      // The S3 client loads lazily in the server, but the warm-up loads (and so caches) it too.
+      const modules = Number(/all (\d+) modules came from /.exec(checked.stdout)?.[1]);
+      assert.ok(modules > 200, checked.stdout);
+    });
+
+    it("--check fails the build when the cache is empty", async () => {
+      const checked = await run(WARMUP, { NODE_COMPILE_CACHE: cache }, ["--check"]).exited;
+      assert.equal(checked.code, 1);
+      assert.match(checked.stderr, /no module came from the cache/);
+    });
+
+    it("--check fails when another user filled the cache: Node keeps one folder per user id", async function () {
+      // The image's old bug: the warm-up ran as root, the task runs as uid 1000. Needs root to play both users, and
+      // a checkout uid 1000 can read (not one under a private home folder).
+      if (process.getuid?.() !== 0) this.skip();
+      const probe = spawnSync(
+        process.execPath,
+        ["-e", `require("fs").accessSync(${JSON.stringify(WARMUP)})`],
+        {
+          uid: 1000,
+          gid: 1000,
+        },
+      );
+      if (probe.status !== 0) this.skip();
+      await chmod(cache, 0o777);
+      const filled = await run(WARMUP, { NODE_COMPILE_CACHE: cache }).exited;
+      assert.equal(filled.code, 0, filled.stderr);
+      const checked = await run(WARMUP, { NODE_COMPILE_CACHE: cache }, ["--check"], 1000).exited;
+      assert.equal(checked.code, 1, checked.stdout);
+      assert.match(checked.stderr, /warm-up check for uid 1000: .*compiled from source/);
+    });
   });
 
   it("has a health check script that exits 0 while the server is up and 1 once it is gone", async () => {

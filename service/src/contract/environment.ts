@@ -4,7 +4,7 @@
  * environment by the same names and bounds. The README's table documents the same variables; a test keeps the
  * two equal.
  *
- * Why not env-schema: it loads and compiles Ajv, 80 ms of the 300 ms cold-start budget, for what this table does
+ * Why not env-schema: it loads and compiles Ajv, 80 ms of the 250 ms cold-start budget, for what this table does
  * with a regular expression or a range per variable.
  */
 
