@@ -1,7 +1,7 @@
 /**
  * The offline cost estimate of a stack: a dated price table (prices.ts) read from AWS's published prices, an
  * estimator or an explicit "free" entry for every resource type (table.ts), usage assumptions with their reasons
- * (usage.ts), and the reports: itemised estimate, difference between two estimates.
+ * (usage.ts), and the reports: itemised estimate, difference between two estimates, cost per million requests.
  *
  *   const estimate = estimateStack("prod", "eu-west-1", evaluation.resources, { requestsPerSecond: 50 });
  */
@@ -10,10 +10,12 @@ export type { Entry, LineItem } from "./lineItems";
 export { instancePrice, PRICED_REGIONS, type Price, type PriceSource, priceOf, TABLE_DATE } from "./prices";
 export {
   compareEstimates,
+  costPerMillionLines,
   deltaLines,
   deltaMarkdown,
   estimateLines,
   groupItems,
 } from "./report";
 export { entryFor, PRICING } from "./table";
+export { type BenchResults, type CostPerMillion, costPerMillion, readBenchResults } from "./throughput";
 export { floorRequestRate, parseUsageFlags, stackUsage, USAGE_FLAGS, type Usage } from "./usage";

@@ -1,12 +1,13 @@
 /**
  * Estimates as text: the itemised monthly estimate with its assumptions (for the plan), the difference between
  * two estimates item by item, biggest first (prod over test in the plan, a branch over its base in a pull
- * request, as Markdown). Pure.
+ * request, as Markdown), and the cost per million requests. Pure.
  */
 import { stackless } from "../plan/diff";
 import type { Estimate } from "./estimate";
 import type { LineItem } from "./lineItems";
 import { PRICED_REGIONS } from "./prices";
+import type { CostPerMillion } from "./throughput";
 import type { Range } from "./traffic";
 
 const money = (n: number) =>
@@ -133,6 +134,24 @@ export function deltaLines(before: Estimate, after: Estimate, why: string[] = []
   if (items.length > limit) lines.push(`  … and ${items.length - limit} smaller differences`);
   if (why.length) lines.push(`  Why: the config that differs, ${why.join(", ")}.`);
   return lines;
+}
+
+/** The cost per million requests, with every factor of its model. */
+export function costPerMillionLines(
+  c: CostPerMillion | undefined,
+  bench?: { date: string; node: string; cpus: number; cpuModel: string; warm: { requestsPerSecond: number } },
+): string[] {
+  if (!bench) return ["  no benchmark results (service/bench/results.json): run `npm run bench`"];
+  if (!c) return ["  the stack's task or instance size is not known, so its throughput cannot be derived"];
+  const n = (x: number, d = 0) => x.toLocaleString("en-US", { maximumFractionDigits: d });
+  return [
+    `  Benchmark ${bench.date}: ${n(bench.warm.requestsPerSecond)} req/s on the warm route, one core of a ${bench.cpus}-CPU ${bench.cpuModel}, Node ${bench.node}; one vCPU of ${c.instanceType} taken as that core.`,
+    `  A task reserves ${c.taskCpuUnits} CPU units: ${n(c.taskRps)} req/s when every task is busy. ${c.instanceType} (${c.vcpus} vCPU) holds ${c.tasksPerInstance} tasks (bound by ${c.boundBy}).`,
+    `  At the ${c.cpuTargetPercent}% CPU target of task autoscaling and the ${c.targetCapacityPercent}% target capacity of the capacity provider: ${n(c.instanceRps)} req/s per instance.`,
+    `  Compute: 10^6 / (${n(c.instanceRps)} × 3,600) = ${c.instanceHoursPerMillion.toPrecision(3)} instance-hours × ${unitPrice(c.hourlyPrice)}${c.spot ? " (Spot, at the assumed discount)" : ""} = ${unitPrice(c.compute)} per million requests.`,
+    `  Charges that grow with traffic (logs, load balancer, data transfer, NAT or endpoints, S3 reads): ${unitPrice(c.traffic)} per million.`,
+    `  Total ${unitPrice(c.total)} per million requests; compute is ${n((100 * c.compute) / c.total, 1)}% of it, so a service twice as fast saves ${unitPrice(c.compute / 2)} per million.`,
+  ];
 }
 
 /** Markdown for a pull request: each stack's monthly estimate before and after, and the biggest item changes. */
