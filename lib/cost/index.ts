@@ -5,6 +5,7 @@
  *
  *   const estimate = estimateStack("prod", "eu-west-1", evaluation.resources, { requestsPerSecond: 50 });
  */
+export { type Checkout, compareCheckouts, type StackChange, type StackResources } from "./branch";
 export { type Estimate, estimateStack } from "./estimate";
 export type { Entry, LineItem } from "./lineItems";
 export { instancePrice, PRICED_REGIONS, type Price, type PriceSource, priceOf, TABLE_DATE } from "./prices";

@@ -116,11 +116,17 @@ const side = (label: string, item?: LineItem) =>
   item ? `${label} ${item.detail || moneySpan(item.cost)}` : `none in ${label}`;
 
 /** What `after` costs over `before`, item by item, and the config behind it. */
-export function deltaLines(before: Estimate, after: Estimate, why: string[] = [], limit = 15): string[] {
+export function deltaLines(
+  before: Estimate,
+  after: Estimate,
+  why: string[] = [],
+  limit = 15,
+  names = { before: before.stack, after: after.stack },
+): string[] {
   const { items, total } = compareEstimates(before, after);
   const more = total.max >= 0 ? "more" : "less";
   const lines = [
-    `  ${after.stack} costs ${signedSpan(total)} a month (at min, at max) ${more === "more" ? "over" : "against"} ${before.stack}: ${moneySpan(after.total)} against ${moneySpan(before.total)}.`,
+    `  ${names.after} costs ${signedSpan(total)} a month (at min, at max) ${more === "more" ? "over" : "against"} ${names.before}: ${moneySpan(after.total)} against ${moneySpan(before.total)}.`,
   ];
   if (items.length === 0) return [...lines, "  (no item differs)"];
   lines.push(
@@ -128,7 +134,7 @@ export function deltaLines(before: Estimate, after: Estimate, why: string[] = []
   );
   for (const d of items.slice(0, limit)) {
     lines.push(
-      `${signed(d.delta.min).padStart(12)} ${signed(d.delta.max).padStart(10)}  ${d.what} (${d.resource}): ${side(before.stack, d.before)} → ${side(after.stack, d.after)}`,
+      `${signed(d.delta.min).padStart(12)} ${signed(d.delta.max).padStart(10)}  ${d.what} (${d.resource}): ${side(names.before, d.before)} → ${side(names.after, d.after)}`,
     );
   }
   if (items.length > limit) lines.push(`  … and ${items.length - limit} smaller differences`);
@@ -187,7 +193,8 @@ export function deltaMarkdown(
   );
   rows.sort((x, y) => Math.abs(y.d.delta.max) - Math.abs(x.d.delta.max));
   out.push("");
-  if (rows.length === 0) out.push("No charge changes.");
+  if (!pairs.some((p) => p.before && p.after)) out.push("No stack could be compared with the base.");
+  else if (rows.length === 0) out.push("No charge changes.");
   else {
     out.push(
       "Biggest changes:",
@@ -201,7 +208,8 @@ export function deltaMarkdown(
         `| ${stack} | ${d.what} (${d.resource}) | ${signed(d.delta.min)} | ${signed(d.delta.max)} | ${cell(d.before)} | ${cell(d.after)} |`,
       );
     }
-    if (rows.length > limit) out.push("", `… and ${rows.length - limit} smaller changes.`);
+    const more = rows.length - limit;
+    if (more > 0) out.push("", `… and ${more} smaller change${more === 1 ? "" : "s"}.`);
   }
   const any = pairs.find((p) => p.after)?.after;
   if (any) {
