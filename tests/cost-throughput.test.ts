@@ -73,6 +73,9 @@ describe("cost per million requests", () => {
     const millions = (10 * 730 * 3600) / 1e6;
     assert.ok(Math.abs((c?.traffic ?? 0) - (busy - idle) / millions) < 1e-9);
     assert.ok(Math.abs((c?.total ?? 0) - ((c?.compute ?? 0) + (c?.traffic ?? 0))) < 1e-12);
+    const items = c?.trafficItems ?? [];
+    assert.ok(Math.abs(items.reduce((t, i) => t + i.usd, 0) - (c?.traffic ?? 0)) < 1e-9, "the items add up");
+    assert.equal(items[0].what, "log ingestion (application logs)", "the biggest first");
   });
 
   it("prints every factor of the model, and what halving compute time saves", () => {

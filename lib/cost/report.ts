@@ -154,8 +154,11 @@ export function costPerMillionLines(
     `  Benchmark ${bench.date}: ${n(bench.warm.requestsPerSecond)} req/s on the warm route, one core of a ${bench.cpus}-CPU ${bench.cpuModel}, Node ${bench.node}; one vCPU of ${c.instanceType} taken as that core.`,
     `  A task reserves ${c.taskCpuUnits} CPU units: ${n(c.taskRps)} req/s when every task is busy. ${c.instanceType} (${c.vcpus} vCPU) holds ${c.tasksPerInstance} tasks (bound by ${c.boundBy}).`,
     `  At the ${c.cpuTargetPercent}% CPU target of task autoscaling and the ${c.targetCapacityPercent}% target capacity of the capacity provider: ${n(c.instanceRps)} req/s per instance.`,
-    `  Compute: 10^6 / (${n(c.instanceRps)} × 3,600) = ${c.instanceHoursPerMillion.toPrecision(3)} instance-hours × ${unitPrice(c.hourlyPrice)}${c.spot ? " (Spot, at the assumed discount)" : ""} = ${unitPrice(c.compute)} per million requests.`,
-    `  Charges that grow with traffic (logs, load balancer, data transfer, NAT or endpoints, S3 reads): ${unitPrice(c.traffic)} per million.`,
+    `  Compute: 10^6 / (${n(c.instanceRps)} × 3,600) = ${c.instanceHoursPerMillion.toPrecision(3)} instance-hours × ${unitPrice(c.hourlyPrice)}${c.spotDiscount === undefined ? "" : ` (Spot: on-demand less the assumed ${n(c.spotDiscount * 100)}%)`} = ${unitPrice(c.compute)} per million requests.`,
+    `  Charges that grow with traffic, at the assumed request rate: ${unitPrice(c.traffic)} per million (${c.trafficItems
+      .slice(0, 4)
+      .map((i) => `${i.what} ${unitPrice(i.usd)}`)
+      .join(", ")}${c.trafficItems.length > 4 ? ", ..." : ""}).`,
     `  Total ${unitPrice(c.total)} per million requests; compute is ${n((100 * c.compute) / c.total, 1)}% of it, so a service twice as fast saves ${unitPrice(c.compute / 2)} per million.`,
   ];
 }

@@ -19,6 +19,7 @@ import { estimateStack } from "./estimate";
 import { onDemandCount } from "./estimators/compute";
 import { SECONDS_PER_MONTH } from "./facts";
 import { instancePrice } from "./prices";
+import { compareEstimates } from "./report";
 import { containersOf, mentions, ofType, serviceTasks } from "./traffic";
 import type { Usage } from "./usage";
 
@@ -61,10 +62,13 @@ export interface CostPerMillion {
   instanceRps: number;
   instanceHoursPerMillion: number;
   hourlyPrice: number;
-  spot: boolean;
+  /** The Spot discount applied to `hourlyPrice`, when the instances are Spot. */
+  spotDiscount?: number;
   compute: number;
   /** USD per million requests of the charges that grow with traffic, at the assumed request rate. */
   traffic: number;
+  /** Those charges, biggest first. */
+  trafficItems: { what: string; usd: number }[];
   total: number;
 }
 
@@ -129,6 +133,10 @@ export function costPerMillion(
   const idle = estimateStack("", region, resources, { ...overrides, requestsPerSecond: 0 });
   const millions = (estimate.usage.usage.requestsPerSecond * SECONDS_PER_MONTH) / 1e6;
   const traffic = millions > 0 ? (estimate.total.min - idle.total.min) / millions : 0;
+  const trafficItems =
+    millions > 0
+      ? compareEstimates(idle, estimate).items.map((d) => ({ what: d.what, usd: d.delta.min / millions }))
+      : [];
   return {
     instanceType: instanceType as string,
     vcpus,
@@ -141,9 +149,10 @@ export function costPerMillion(
     instanceRps,
     instanceHoursPerMillion,
     hourlyPrice,
-    spot,
+    ...(spot ? { spotDiscount: estimate.usage.usage.spotDiscount } : {}),
     compute,
     traffic,
+    trafficItems,
     total: compute + traffic,
   };
 }
