@@ -141,6 +141,21 @@ describe("the monthly estimate (eu-west-1 prices, a synthetic stack)", () => {
     costs(s3, "S3 storage", ((2 * 900) / GIB) * 0.023);
   });
 
+  it("stores the images a repository's lifecycle policy keeps, or one when it has none", () => {
+    const repo = res("aws:ecr/repository:Repository", "demo-repo");
+    const policy = res("aws:ecr/lifecyclePolicy:LifecyclePolicy", "demo-lifecycle", {
+      repository: "demo-repo-abc1234",
+      policy: JSON.stringify({
+        rules: [{ selection: { countType: "imageCountMoreThan", countNumber: 30 } }],
+      }),
+    });
+    const kept = estimateStack("demo", "eu-west-1", demoStack([repo, policy]), { ...USAGE, imageMb: 200 });
+    costs(kept, "ECR storage", ((30 * 200) / 1024) * 0.1);
+    const bare = estimateStack("demo", "eu-west-1", demoStack([repo]), { ...USAGE, imageMb: 200 });
+    costs(bare, "ECR storage", (200 / 1024) * 0.1);
+    assert.match(item(bare, "ECR storage").detail, /no lifecycle policy: 1 assumed/);
+  });
+
   it("names the types it has no entry for, and does not price a region the table lacks", () => {
     const unknown = estimateStack(
       "demo",

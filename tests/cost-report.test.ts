@@ -3,7 +3,14 @@
  * compared item by item across stack names, biggest change first; a pull request gets the change as Markdown.
  */
 import * as assert from "node:assert/strict";
-import { compareEstimates, deltaLines, deltaMarkdown, estimateLines, estimateStack } from "../lib/cost";
+import {
+  COST_COMMENT_MARKER,
+  compareEstimates,
+  deltaLines,
+  deltaMarkdown,
+  estimateLines,
+  estimateStack,
+} from "../lib/cost";
 import type { PlanResource } from "../lib/plan";
 import { demoStack, res, USAGE } from "./costFixture";
 
@@ -67,6 +74,10 @@ describe("the cost report", () => {
         { stack: "staging", after: small },
       ],
       "main (abc1234)",
+    );
+    assert.ok(
+      md.startsWith(`${COST_COMMENT_MARKER}\n### Monthly cost of this change\n`),
+      "a workflow finds its comment",
     );
     assert.match(md, /^\| prod \| \$.+ \| \$.+ \| \+\$0\.00 to \+\$171\.74 \|$/m);
     assert.match(md, /^\| test \| .+ \| \+\$0\.00 \|$/m);

@@ -10,6 +10,7 @@ export { type Estimate, estimateStack } from "./estimate";
 export type { Entry, LineItem } from "./lineItems";
 export { instancePrice, PRICED_REGIONS, type Price, type PriceSource, priceOf, TABLE_DATE } from "./prices";
 export {
+  COST_COMMENT_MARKER,
   compareEstimates,
   costPerMillionLines,
   deltaLines,

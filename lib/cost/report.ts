@@ -163,6 +163,9 @@ export function costPerMillionLines(
   ];
 }
 
+/** The first line of the Markdown, so a workflow can find its previous comment and update it. */
+export const COST_COMMENT_MARKER = "<!-- ecs-json-api:cost -->";
+
 /** Markdown for a pull request: each stack's monthly estimate before and after, and the biggest item changes. */
 export function deltaMarkdown(
   pairs: { stack: string; before?: Estimate; after?: Estimate; error?: string }[],
@@ -170,6 +173,7 @@ export function deltaMarkdown(
   limit = 10,
 ): string {
   const out = [
+    COST_COMMENT_MARKER,
     "### Monthly cost of this change",
     "",
     `Against ${base}; USD a month at the stack's minimum and maximum capacity.`,

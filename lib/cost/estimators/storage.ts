@@ -177,15 +177,20 @@ export const repository = estimate(
       mentions(p.inputs.repository, repo),
     );
     let images = 1;
+    let why = "no lifecycle policy: 1 assumed";
     try {
-      const rules: { selection?: { countType?: string; countNumber?: number; tagStatus?: string } }[] =
+      const rules: { selection?: { countType?: string; countNumber?: number } }[] =
         JSON.parse(policy?.inputs.policy ?? "{}").rules ?? [];
       const kept = rules.find((r) => r.selection?.countType === "imageCountMoreThan")?.selection?.countNumber;
-      if (typeof kept === "number") images = kept;
+      if (typeof kept === "number") {
+        images = kept;
+        why = "the lifecycle policy's count";
+      }
     } catch {
       // An unreadable policy keeps the one-image assumption.
     }
     const gb = (images * ctx.usage.imageMb) / 1024;
-    return [charge(ctx, repo, "ECR storage", `${images} images × ${ctx.usage.imageMb} MB`, gb, "ecrGbMonth")];
+    const detail = `${images} images (${why}) × ${ctx.usage.imageMb} MB`;
+    return [charge(ctx, repo, "ECR storage", detail, gb, "ecrGbMonth")];
   },
 );
