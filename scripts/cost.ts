@@ -7,6 +7,7 @@
  * evaluated and priced with this checkout's harness, table and estimators, so a base without cost support yet is
  * compared all the same; a base stack that fails to evaluate is reported, not fatal.
  */
+import "./speedups";
 import { existsSync, realpathSync } from "node:fs";
 import * as path from "node:path";
 import {
@@ -21,9 +22,6 @@ import {
 } from "../lib/cost";
 import { evaluateStack, PROJECT_ROOT, stackConfig } from "../lib/harness";
 import { knownStacks } from "../lib/plan";
-
-// As in scripts/plan.ts: the evaluations' stack traces are never printed, and cost a sixth of their CPU.
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--stack-trace-limit=0"].filter(Boolean).join(" ");
 
 const USAGE = `usage: npm run --silent cost -- [--base <dir>] [--label <text>] [--format text|markdown] [${USAGE_FLAGS.join("] [")}]`;
 

@@ -5,16 +5,12 @@
  * results, and writes the architecture diagram to docs/diagrams/<stack>.md (and to the README, when it shows that
  * stack's diagram). Usage flags (`--rps 50`, ...) override the estimate's assumptions for every stack alike.
  */
+import "./speedups";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { parseUsageFlags, USAGE_FLAGS } from "../lib/cost";
 import { PROJECT_ROOT } from "../lib/harness";
 import { embedDiagram, knownStacks, mermaidBlock, planStack } from "../lib/plan";
-
-// The evaluations run in child processes that inherit this environment. Pulumi records a stack trace for every
-// promise it makes, and with tsx's source maps each trace costs a source-map lookup per frame: a sixth of an
-// evaluation's CPU. The plan prints messages, never those traces.
-process.env.NODE_OPTIONS = [process.env.NODE_OPTIONS, "--stack-trace-limit=0"].filter(Boolean).join(" ");
 
 async function main(): Promise<void> {
   const usage = () =>
