@@ -17,6 +17,7 @@ import {
   deltaMarkdown,
   estimateLines,
   estimateStack,
+  estimatesMarkdown,
   parseUsageFlags,
   USAGE_FLAGS,
 } from "../lib/cost";
@@ -92,12 +93,7 @@ async function main(): Promise<void> {
       }),
     );
     if (format === "markdown") {
-      process.stdout.write(
-        deltaMarkdown(
-          estimates.map((e) => ({ stack: e.stack, after: e })),
-          "no base",
-        ),
-      );
+      process.stdout.write(estimatesMarkdown(estimates));
     } else {
       for (const e of estimates) process.stdout.write(`== ${e.stack}\n${estimateLines(e).join("\n")}\n\n`);
     }

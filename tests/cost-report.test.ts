@@ -10,6 +10,7 @@ import {
   deltaMarkdown,
   estimateLines,
   estimateStack,
+  estimatesMarkdown,
 } from "../lib/cost";
 import type { PlanResource } from "../lib/plan";
 import { demoStack, res, USAGE } from "./costFixture";
@@ -91,5 +92,17 @@ describe("the cost report", () => {
       /No charge changes\./,
     );
     assert.deepEqual(deltaLines(small, small).slice(1), ["  (no item differs)"]);
+  });
+
+  it("tabulates estimates as Markdown when there is no base to compare with", () => {
+    const md = estimatesMarkdown([small, big]);
+    assert.match(
+      md,
+      new RegExp(
+        `^\\| small \\| eu-west-1 \\| \\$${small.total.min.toFixed(2)} \\| \\$${small.total.max.toFixed(2)} \\| instances `,
+        "m",
+      ),
+    );
+    assert.match(md, /^Assumptions \(big\): requests per second 10, /m);
   });
 });

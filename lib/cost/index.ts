@@ -16,6 +16,7 @@ export {
   deltaLines,
   deltaMarkdown,
   estimateLines,
+  estimatesMarkdown,
   groupItems,
 } from "./report";
 export { entryFor, PRICING } from "./table";

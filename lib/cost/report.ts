@@ -228,3 +228,27 @@ export function deltaMarkdown(
   }
   return `${out.join("\n")}\n`;
 }
+
+/** Markdown of each stack's monthly estimate, its biggest charges, and the assumptions. */
+export function estimatesMarkdown(estimates: Estimate[], top = 5): string {
+  const out = [
+    "### Monthly cost estimate",
+    "",
+    "USD a month at the stack's minimum and maximum capacity.",
+    "",
+    "| stack | region | at min | at max | biggest charges |",
+    "| --- | --- | ---: | ---: | --- |",
+  ];
+  for (const e of estimates) {
+    const biggest = groupItems(e.items)
+      .slice(0, top)
+      .map((i) => `${i.what} ${moneySpan(i.cost)}`)
+      .join(", ");
+    out.push(`| ${e.stack} | ${e.region} | ${money(e.total.min)} | ${money(e.total.max)} | ${biggest} |`);
+  }
+  for (const e of estimates) {
+    const assumed = e.usage.assumptions.map((a) => `${a.label} ${a.value}`).join(", ");
+    out.push("", `Assumptions (${e.stack}): ${assumed}.`);
+  }
+  return `${out.join("\n")}\n`;
+}
