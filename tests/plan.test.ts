@@ -4,7 +4,8 @@
  * diagrams, which must match what `npm run plan` generates now.
  */
 import * as assert from "node:assert/strict";
-import { readFileSync } from "node:fs";
+import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import * as path from "node:path";
 import { PROJECT_ROOT } from "../lib/harness";
 import {
@@ -298,6 +299,9 @@ describe("offline plan", () => {
         "== Resources per type",
         "== Config that differs (test vs prod)",
         "== Resources and settings that differ (test vs prod)",
+        "== Monthly cost estimate (test)",
+        "== Monthly cost: test against prod",
+        "== Cost per million requests",
         "== Policy pack",
       ]) {
         assert.ok(text.includes(section), `missing section ${section}`);
@@ -308,6 +312,44 @@ describe("offline plan", () => {
       );
       assert.match(text, /^ {2}ecs-json-api:azCount +test: 2 {3}prod: 3$/m);
       assert.match(text, /^Diagram written to docs\/diagrams\/test\.md$/m);
+    });
+
+    it("estimates the stack's monthly cost with its assumptions, and what it costs against the other stack", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+      const { text } = await planStack("test", { benchResults: path.join(dir, "absent.json") });
+      assert.match(text, /^ {4}--rps +[\d.]+ {2}requests per second: derived: /m);
+      assert.match(text, /^ +\$[\d,]+\.\d\d +\$[\d,]+\.\d\d {2}total a month$/m);
+      assert.match(
+        text,
+        /^ {2}test costs −\$[\d,.]+ to −\$[\d,.]+ a month \(at min, at max\) against prod: /m,
+      );
+      assert.match(text, /^ {2}Why: the config that differs, .*instanceType m7g\.large → t4g\.medium/m);
+      assert.match(
+        text,
+        /^ {2}no benchmark results \(service\/bench\/results\.json\): run `npm run bench`$/m,
+      );
+      assert.doesNotMatch(text, /^ {2}! /m, "every charge of the committed stack is priced");
+    });
+
+    it("takes usage assumptions from the command line, and the benchmark's results when there are some", async () => {
+      const dir = mkdtempSync(path.join(tmpdir(), "plan-"));
+      const results = path.join(dir, "results.json");
+      const warm = { requestsPerSecond: 10000, p50Ms: 3, p99Ms: 6, ratioToBare: 0.6 };
+      writeFileSync(
+        results,
+        JSON.stringify({
+          schema: 1,
+          date: "2026-11-27",
+          node: "24.21.0",
+          cpus: 2,
+          cpuModel: "Test CPU",
+          warm,
+        }),
+      );
+      const { text } = await planStack("test", { usage: { requestsPerSecond: 123 }, benchResults: results });
+      assert.match(text, /^ {4}--rps +123 {2}requests per second: set on the command line$/m);
+      assert.match(text, /^ {2}Benchmark 2026-11-27: 10,000 req\/s on the warm route/m);
+      assert.match(text, /^ {2}Total \$[\d.e-]+ per million requests/m);
     });
 
     it("refuses a stack without a stack file, naming the ones there are", async () => {

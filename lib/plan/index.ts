@@ -1,19 +1,20 @@
 /**
  * The offline plan of a stack (`npm run plan -- <stack>`): the real program evaluated under mocks for that
- * stack and for every other stack with a `Pulumi.<stack>.yaml`, then the text report and the architecture
- * diagram computed from those evaluations. No credentials, no network, no Pulumi CLI.
+ * stack and for every other stack with a `Pulumi.<stack>.yaml`, then the text report, the cost estimate and the
+ * architecture diagram computed from those evaluations. No credentials, no network, no Pulumi CLI.
  */
 import { readdirSync } from "node:fs";
 import * as path from "node:path";
-import { exceptionsMarkdown, policies } from "../../policy/policies";
+import { readBenchResults, type Usage } from "../cost";
 import { evaluateStack, PROJECT_ROOT, stackConfig } from "../harness";
-import { checkStack } from "../policy";
 import { architectureOf } from "./architecture";
+import { costSections } from "./cost";
 import { diagramMarkdown } from "./diagram";
 import { configDifferences, resourceDifferences } from "./diff";
 import { renderPlan } from "./report";
 
 export { type Architecture, architectureOf, type PlanResource } from "./architecture";
+export { type CostInput, type CostSection, costSections } from "./cost";
 export { diagramMarkdown, renderDiagram } from "./diagram";
 export { configDifferences, type Difference, resourceDifferences, stackless } from "./diff";
 export { embedDiagram, embeddedDiagram, mermaidBlock } from "./readme";
@@ -36,18 +37,43 @@ export async function stackDiagram(stack: string): Promise<string> {
   return diagramMarkdown(stack, architectureOf(evaluation.resources));
 }
 
+/** Where `npm run bench` writes its results. */
+export const BENCH_RESULTS = path.join(PROJECT_ROOT, "service", "bench", "results.json");
+
+export interface PlanOptions {
+  /** Usage assumptions for the cost estimate, the same for every stack compared. */
+  usage?: Partial<Usage>;
+  /** The benchmark's result file. Defaults to BENCH_RESULTS. */
+  benchResults?: string;
+}
+
 /** Evaluates `stack` and the other known stacks, and returns the plan text and the diagram file. */
 export async function planStack(
   stack: string,
+  options: PlanOptions = {},
 ): Promise<{ text: string; diagram: string; diagramPath: string }> {
   const stacks = knownStacks();
   if (!stacks.includes(stack)) {
     throw new Error(`no stack "${stack}": expected one of ${stacks.join(", ")} (a Pulumi.<stack>.yaml file)`);
   }
   const others = stacks.filter((s) => s !== stack);
-  const evaluations = await Promise.all([stack, ...others].map((s) => evaluateStack(s)));
+  // The evaluations (child processes) start first; the policy pack loads here, not at the top, while they run.
+  const pending = Promise.all([stack, ...others].map((s) => evaluateStack(s)));
+  // Handled below; this keeps a fast failure from counting as unhandled while the pack loads.
+  pending.catch(() => undefined);
+  const { exceptionsMarkdown, policies } =
+    require("../../policy/policies") as typeof import("../../policy/policies");
+  const { checkStack } = require("../policy") as typeof import("../policy");
+  const evaluations = await pending;
   const [evaluation] = evaluations;
   const configs = Object.fromEntries([stack, ...others].map((s) => [s, stackConfig(s).config]));
+  const config = configDifferences(configs);
+  let bench: ReturnType<typeof readBenchResults> | Error;
+  try {
+    bench = readBenchResults(options.benchResults ?? BENCH_RESULTS);
+  } catch (err) {
+    bench = err instanceof Error ? err : new Error(String(err));
+  }
   const { onlyIn, settings } = resourceDifferences(
     Object.fromEntries(evaluations.map((e) => [e.stack, e.resources])),
   );
@@ -57,7 +83,7 @@ export async function planStack(
     region: configs[stack]["aws:region"],
     resources: evaluation.resources,
     otherStacks: others,
-    config: configDifferences(configs),
+    config,
     onlyIn,
     settings,
     policy: await checkStack(evaluation),
@@ -66,6 +92,17 @@ export async function planStack(
       .split("\n")
       .map((line) => line.replace(/^- \*\*(.+?)\*\*: (.+?)(?: Enforced instead:.*| Why:.*)$/, "$1: $2")),
     diagramPath: diagramPath(stack),
+    cost: costSections({
+      stack,
+      stacks: evaluations.map((e) => ({
+        stack: e.stack,
+        region: configs[e.stack]["aws:region"],
+        resources: e.resources,
+      })),
+      config,
+      usage: options.usage,
+      bench,
+    }),
   });
   return { text, diagram, diagramPath: diagramPath(stack) };
 }

@@ -4,6 +4,7 @@
  */
 import type { PolicyReport } from "../policy";
 import type { PlanResource } from "./architecture";
+import type { CostSection } from "./cost";
 import type { Difference } from "./diff";
 
 /** The resources as a tree, each under its parent (the component that created it). */
@@ -84,6 +85,8 @@ export interface PlanText {
   policyCount: number;
   exceptions: string[];
   diagramPath: string;
+  /** The cost estimate's sections, after the differences. */
+  cost?: CostSection[];
 }
 
 /** The whole plan as text. */
@@ -102,6 +105,7 @@ export function renderPlan(p: PlanText): string {
         ? ["  (none)"]
         : [...only, ...differenceLines(p.settings, stacks)],
     ),
+    ...(p.cost ?? []).flatMap((c) => section(c.title, c.lines)),
     ...section("Policy pack", policyLines(p.policy, p.policyCount, p.exceptions)),
     "",
     `Diagram written to ${p.diagramPath}`,
