@@ -56,7 +56,34 @@ function smallGraph(extra: PlanResource[] = []): PlanResource[] {
   return [
     res("pulumi:pulumi:Stack", "demo-test"),
     vpc,
-    res("aws:lb/loadBalancer:LoadBalancer", "demo-alb", { dropInvalidHeaderFields: true }),
+    res("aws:lb/loadBalancer:LoadBalancer", "demo-alb", {
+      dropInvalidHeaderFields: true,
+      securityGroups: ["demo-alb-sg-abc1234"],
+    }),
+    res("aws:ec2/securityGroup:SecurityGroup", "demo-alb-sg"),
+    ...[80, 443].map((port) =>
+      res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", `demo-alb-in-${port}`, {
+        securityGroupId: "demo-alb-sg-abc1234",
+        ipProtocol: "tcp",
+        fromPort: port,
+        toPort: port,
+        cidrIpv4: "0.0.0.0/0",
+      }),
+    ),
+    // A test listener that only the VPC reaches: on the load balancer, but not an entry from the internet.
+    res("aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule", "demo-alb-in-9000", {
+      securityGroupId: "demo-alb-sg-abc1234",
+      ipProtocol: "tcp",
+      fromPort: 9000,
+      toPort: 9000,
+      cidrIpv4: "10.1.0.0/16",
+    }),
+    res("aws:lb/listener:Listener", "demo-test-listener", {
+      loadBalancerArn: ARN("demo-alb", "loadbalancer"),
+      protocol: "HTTP",
+      port: 9000,
+      defaultActions: [{ type: "fixed-response", fixedResponse: { statusCode: "404" } }],
+    }),
     res("aws:lb/targetGroup:TargetGroup", "demo-tg", {
       protocol: "HTTP",
       port: 8080,
@@ -129,7 +156,7 @@ function smallGraph(extra: PlanResource[] = []): PlanResource[] {
 
 describe("offline plan", () => {
   describe("architecture diagram (pure, on a synthetic graph)", () => {
-    it("draws internet → ALB → target group → tasks on the instances → S3 via the gateway endpoint", () => {
+    it("draws internet → ALB (the listeners open to it) → target group → tasks on the instances → S3 via the gateway endpoint", () => {
       assert.equal(
         renderDiagram(architectureOf(smallGraph())),
         [
@@ -137,7 +164,7 @@ describe("offline plan", () => {
           '  internet(("Internet"))',
           '  subgraph vpc["VPC 10.1.0.0/16 · 2 Availability Zones"]',
           '    subgraph public["Public subnets × 2"]',
-          '      alb0["Application Load Balancer<br/>demo-alb<br/>HTTP :80 → redirect to HTTPS<br/>HTTPS :443 → forward<br/>internet-facing"]',
+          '      alb0["Application Load Balancer<br/>demo-alb<br/>HTTP :80 → redirect to HTTPS<br/>HTTP :9000 → rules, else 404 · VPC only<br/>HTTPS :443 → forward<br/>internet-facing"]',
           '      nat["NAT gateway × 1"]',
           "    end",
           '    subgraph private["Private subnets × 2"]',

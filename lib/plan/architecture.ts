@@ -27,6 +27,8 @@ export interface Architecture {
     internal: boolean;
     /** e.g. `HTTP :80 → forward`. */
     listeners: string[];
+    /** The listener ports its security groups open to the internet (others are reachable from the VPC only). */
+    internetPorts: number[];
     deletionProtection: boolean;
     /** The bucket access logs go to, when enabled. */
     accessLogsBucket?: string;
@@ -181,21 +183,35 @@ function deploymentOf(svc: PlanResource): string {
 /** The architecture the resources describe. */
 export function architectureOf(resources: PlanResource[]): Architecture {
   const listeners = ofType(resources, "aws:lb/listener:Listener", "aws:alb/listener:Listener");
+  const securityGroups = ofType(resources, "aws:ec2/securityGroup:SecurityGroup");
+  const ingressRules = ofType(resources, "aws:vpc/securityGroupIngressRule:SecurityGroupIngressRule");
   const buckets = ofType(resources, "aws:s3/bucket:Bucket", "aws:s3/bucketV2:BucketV2");
   const loadBalancers = ofType(
     resources,
     "aws:lb/loadBalancer:LoadBalancer",
     "aws:alb/loadBalancer:LoadBalancer",
   ).map((lb) => {
+    const groups = securityGroups.filter((sg) => mentions(lb.inputs.securityGroups, sg));
+    const lbListeners = listeners.filter((l) => mentions(l.inputs.loadBalancerArn, lb));
+    /** Whether an ingress rule of the load balancer's groups admits the whole internet to the port. */
+    const open = (port: number) =>
+      ingressRules.some(
+        (r) =>
+          groups.some((sg) => mentions(r.inputs.securityGroupId, sg)) &&
+          (r.inputs.cidrIpv4 === "0.0.0.0/0" || r.inputs.cidrIpv6 === "::/0") &&
+          (r.inputs.ipProtocol === "-1" ||
+            (Number(r.inputs.fromPort) <= port && port <= Number(r.inputs.toPort ?? r.inputs.fromPort))),
+      );
     const logs = lb.inputs.accessLogs;
     const logBucket = logs?.enabled === true ? buckets.find((b) => mentions(logs.bucket, b)) : undefined;
     return {
       name: lb.name,
       internal: lb.inputs.internal === true,
-      listeners: listeners
-        .filter((l) => mentions(l.inputs.loadBalancerArn, lb))
-        .map(listenerLabel)
-        .sort(),
+      listeners: lbListeners.map(listenerLabel).sort(),
+      internetPorts: lbListeners
+        .map((l) => Number(l.inputs.port ?? 80))
+        .filter(open)
+        .sort((a, b) => a - b),
       deletionProtection: lb.inputs.enableDeletionProtection === true,
       ...(logBucket ? { accessLogsBucket: logBucket.name } : {}),
     };

@@ -39,10 +39,14 @@ export function renderDiagram(a: Architecture): string {
     node(
       base,
       `alb${i}`,
-      `[${label([`Application Load Balancer`, lb.name, ...lb.listeners, traits.filter(Boolean).join(" · ")])}]`,
+      `[${label([`Application Load Balancer`, lb.name, ...lb.listeners.map((l) => (lb.internetPorts.includes(listenerPort(l)) ? l : `${l} · VPC only`)), traits.filter(Boolean).join(" · ")])}]`,
     );
-    const entry = lb.listeners.map((l) => l.split(" → ")[0]).join(", ");
-    if (!lb.internal) edges.push(`  internet -->|${entry || "no listener"}| alb${i}`);
+    // The internet reaches only the listeners the security groups open to it (a test listener is VPC-only).
+    const entry = lb.listeners
+      .map((l) => l.split(" → ")[0])
+      .filter((l) => lb.internetPorts.includes(listenerPort(l)))
+      .join(", ");
+    if (!lb.internal) edges.push(`  internet -->|${entry || "no listener open"}| alb${i}`);
   });
   const nat = (a.vpc?.natGateways ?? 0) > 0;
   if (nat) node(base, "nat", `[${label([`NAT gateway × ${a.vpc?.natGateways}`])}]`);
@@ -182,4 +186,9 @@ export function diagramMarkdown(stack: string, a: Architecture): string {
     "```",
     "",
   ].join("\n");
+}
+
+/** The port of a listener label (`HTTP :9000 → ...`). */
+function listenerPort(listener: string): number {
+  return Number(/:(\d+)/.exec(listener)?.[1]);
 }
