@@ -10,12 +10,19 @@ import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import * as path from "node:path";
 import { constraintsSection } from "../lib/constraints";
 import { parseUsageFlags, USAGE_FLAGS } from "../lib/cost";
-import { evaluateStack, PROJECT_ROOT } from "../lib/harness";
-import { embedDiagram, knownStacks, mermaidBlock, planStack } from "../lib/plan";
+import { configFileValues, evaluateStack, PROJECT_ROOT } from "../lib/harness";
+import {
+  COST_SUMMARY_REGION,
+  embedDiagram,
+  embedRegion,
+  knownStacks,
+  mermaidBlock,
+  planStack,
+} from "../lib/plan";
 
 async function main(): Promise<void> {
   const usage = () =>
-    `usage: npm run plan -- <stack> [${USAGE_FLAGS.join("] [")}]   (stacks: ${knownStacks().join(", ")})`;
+    `usage: npm run plan -- <stack> [--config <file.yaml>] [${USAGE_FLAGS.join("] [")}]   (stacks: ${knownStacks().join(", ")})`;
   let parsed: ReturnType<typeof parseUsageFlags>;
   try {
     parsed = parseUsageFlags(process.argv.slice(2));
@@ -23,22 +30,48 @@ async function main(): Promise<void> {
     console.error(`${(err as Error).message}\n${usage()}`);
     process.exit(2);
   }
+  // --config <file>: a YAML file of config (an example's, such as stacks/examples/two-services.yaml) laid over
+  // every stack compared. The plan is then of that variant: the committed diagrams and README stay as they are.
+  const at = parsed.rest.indexOf("--config");
+  let overrides: Record<string, string> | undefined;
+  if (at >= 0) {
+    const file = parsed.rest[at + 1];
+    if (!file) {
+      console.error(`--config needs a file\n${usage()}`);
+      process.exit(2);
+    }
+    overrides = configFileValues(path.resolve(file));
+    parsed.rest.splice(at, 2);
+  }
   const [stack, ...extra] = parsed.rest;
   if (!stack || stack.startsWith("-") || extra.length > 0) {
     console.error(extra.length ? `unexpected arguments: ${extra.join(" ")}\n${usage()}` : usage());
     process.exit(2);
   }
-  const plan = await planStack(stack, { usage: parsed.overrides });
+  const plan = await planStack(stack, { usage: parsed.overrides, overrides });
+  if (overrides) {
+    process.stdout.write(
+      plan.text.replace(/^Diagram written to .*$/m, "Diagram not written: a --config variant"),
+    );
+    return constraintCheck(stack, overrides);
+  }
   const file = path.join(PROJECT_ROOT, plan.diagramPath);
   mkdirSync(path.dirname(file), { recursive: true });
   writeFileSync(file, plan.diagram);
   const readmePath = path.join(PROJECT_ROOT, "README.md");
   const readme = readFileSync(readmePath, "utf8");
-  const updated = embedDiagram(readme, stack, mermaidBlock(plan.diagram));
+  let updated = embedDiagram(readme, stack, mermaidBlock(plan.diagram));
+  // The README's cost table is at the default usage: flags change this run's estimate, not the README.
+  if (Object.keys(parsed.overrides).length === 0)
+    updated = embedRegion(updated, COST_SUMMARY_REGION, plan.costSummary);
   if (updated !== readme) writeFileSync(readmePath, updated);
   process.stdout.write(plan.text);
-  // The AWS constraint check, its own section (the evaluation is memoised: no second run).
-  const constraints = constraintsSection(await evaluateStack(stack));
+  await constraintCheck(stack);
+}
+
+/** The AWS constraint check, its own section (the evaluation is memoised: no second run). */
+async function constraintCheck(stack: string, overrides?: Record<string, string>): Promise<void> {
+  const constraints = constraintsSection(await evaluateStack(stack, overrides ? { overrides } : {}));
   process.stdout.write(`\n${constraints.text}`);
   if (!constraints.ok) process.exitCode = 1;
 }

@@ -13,6 +13,7 @@ export {
   COST_COMMENT_MARKER,
   compareEstimates,
   costPerMillionLines,
+  costSummaryMarkdown,
   deltaLines,
   deltaMarkdown,
   estimateLines,

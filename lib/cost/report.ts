@@ -252,3 +252,55 @@ export function estimatesMarkdown(estimates: Estimate[], top = 5): string {
   }
   return `${out.join("\n")}\n`;
 }
+
+/** The line of a summary an item is counted in: the bill's main parts, by the resource that charges it. */
+function summaryLine(item: LineItem): string {
+  if (item.type === "aws:autoscaling/group:Group") return item.what.startsWith("EBS") ? "other" : "instances";
+  if (/^(awsx:ec2:Vpc|aws:ec2\/natGateway:|aws:ec2\/eip:)/.test(item.type)) return "NAT gateways";
+  if (item.type.startsWith("aws:ec2/vpcEndpoint:")) return "interface endpoints";
+  if (/^aws:(lb|alb)\/loadBalancer:/.test(item.type)) return "load balancer";
+  if (
+    /^aws:(cloudwatch\/|ecs\/cluster:|ecs\/capacityProvider:|appautoscaling\/policy:|ec2\/flowLog:)/.test(
+      item.type,
+    )
+  )
+    return "CloudWatch";
+  return "other";
+}
+
+const SUMMARY_LINES: Record<string, string> = {
+  instances: "instances",
+  "NAT gateways": "NAT gateways: hours, addresses, data processed",
+  "interface endpoints": "interface endpoints: hours, data processed",
+  "load balancer": "load balancer: hours, LCUs, addresses, data out",
+  CloudWatch: "CloudWatch: logs, flow logs, Container Insights, alarms, dashboards",
+  other: "EBS, S3, ECR, Lambda and the rest",
+};
+
+/**
+ * Every stack's monthly estimate in the bill's main parts, one column per stack, at the default usage, with the
+ * cost per million requests under it: the table the README shows (the plan writes it there, a test keeps it).
+ */
+export function costSummaryMarkdown(stacks: { estimate: Estimate; perMillion?: CostPerMillion }[]): string {
+  const cells = (line: string) =>
+    stacks.map(({ estimate }) => {
+      const items = estimate.items.filter((i) => summaryLine(i) === line);
+      if (items.length === 0) return "";
+      return moneySpan(
+        items.reduce((t, i) => ({ min: t.min + i.cost.min, max: t.max + i.cost.max }), { min: 0, max: 0 }),
+      );
+    });
+  const rows = [
+    `| USD a month, at the minimum–maximum capacity | ${stacks.map((s) => `${s.estimate.stack} (${s.estimate.region})`).join(" | ")} |`,
+    `| --- |${" ---: |".repeat(stacks.length)}`,
+    ...Object.entries(SUMMARY_LINES)
+      .map(([line, label]) => [label, cells(line)] as const)
+      .filter(([, values]) => values.some(Boolean))
+      .map(([label, values]) => `| ${label} | ${values.join(" | ")} |`),
+    `| **total** | ${stacks.map((s) => `**${moneySpan(s.estimate.total)}**`).join(" | ")} |`,
+    `| per million requests (benchmark throughput, default usage) | ${stacks
+      .map((s) => (s.perMillion ? unitPrice(s.perMillion.total) : "not known"))
+      .join(" | ")} |`,
+  ];
+  return rows.join("\n");
+}

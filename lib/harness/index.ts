@@ -21,7 +21,14 @@ import { PROJECT_ROOT, stackConfig } from "./stackFiles";
 export { Evaluation } from "./evaluation";
 export { ACCOUNT_ID, type RecordedInvoke, type RecordedResource } from "./mocks";
 export { type RunOptions, runUnderMocks } from "./run";
-export { exampleConfig, PROJECT_ROOT, projectDefaults, readStackFile, stackConfig } from "./stackFiles";
+export {
+  configFileValues,
+  exampleConfig,
+  PROJECT_ROOT,
+  projectDefaults,
+  readStackFile,
+  stackConfig,
+} from "./stackFiles";
 
 export interface EvaluateOptions {
   /** Config values (`namespace:key` to string) laid over the stack file, e.g. to test a bad value. */

@@ -67,8 +67,14 @@ export function stackConfig(
  * lists and maps as JSON text. Laid over a stack file with `evaluateStack(stack, { overrides })`.
  */
 export function exampleConfig(example: string, root = PROJECT_ROOT): Record<string, string> {
-  const file = path.join(root, "stacks", "examples", `${example}.yaml`);
-  if (!existsSync(file)) throw new Error(`harness: no example ${file}`);
+  return configFileValues(path.join(root, "stacks", "examples", `${example}.yaml`));
+}
+
+/** The `config:` of a YAML file shaped like a stack file, each value as the CLI would hand it to the program. */
+export function configFileValues(file: string): Record<string, string> {
+  if (!existsSync(file)) throw new Error(`harness: no config file ${file}`);
   const parsed = (parse(readFileSync(file, "utf8")) ?? {}) as { config?: Record<string, unknown> };
-  return Object.fromEntries(Object.entries(parsed.config ?? {}).map(([k, v]) => [k, asConfigString(v)]));
+  if (!parsed.config || typeof parsed.config !== "object")
+    throw new Error(`harness: ${file} has no config: map`);
+  return Object.fromEntries(Object.entries(parsed.config).map(([k, v]) => [k, asConfigString(v)]));
 }

@@ -6,6 +6,7 @@ import {
   type BenchResults,
   costPerMillion,
   costPerMillionLines,
+  costSummaryMarkdown,
   deltaLines,
   type Estimate,
   estimateLines,
@@ -66,4 +67,20 @@ export function costSections(input: CostInput): CostSection[] {
           ),
   });
   return sections;
+}
+
+/**
+ * Every stack's estimate at the default usage, in the bill's main parts, with its cost per million requests: the
+ * README's table. The same whichever stack is planned (stacks in name order).
+ */
+export function costSummary(input: Pick<CostInput, "stacks" | "bench">): string {
+  const bench = input.bench instanceof Error ? undefined : input.bench;
+  return costSummaryMarkdown(
+    [...input.stacks]
+      .sort((a, b) => a.stack.localeCompare(b.stack))
+      .map((s) => ({
+        estimate: estimateStack(s.stack, s.region, s.resources),
+        perMillion: bench && costPerMillion(s.region, s.resources, bench),
+      })),
+  );
 }

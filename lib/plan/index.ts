@@ -8,16 +8,23 @@ import * as path from "node:path";
 import { readBenchResults, type Usage } from "../cost";
 import { evaluateStack, PROJECT_ROOT, stackConfig } from "../harness";
 import { architectureOf } from "./architecture";
-import { costSections } from "./cost";
+import { costSections, costSummary } from "./cost";
 import { diagramMarkdown } from "./diagram";
 import { configDifferences, resourceDifferences } from "./diff";
 import { renderPlan } from "./report";
 
 export { type Architecture, architectureOf, type PlanResource } from "./architecture";
-export { type CostInput, type CostSection, costSections } from "./cost";
+export { type CostInput, type CostSection, costSections, costSummary } from "./cost";
 export { diagramMarkdown, renderDiagram } from "./diagram";
 export { configDifferences, type Difference, resourceDifferences, stackless } from "./diff";
-export { embedDiagram, embeddedDiagram, mermaidBlock } from "./readme";
+export {
+  COST_SUMMARY_REGION,
+  embedDiagram,
+  embeddedDiagram,
+  embeddedRegion,
+  embedRegion,
+  mermaidBlock,
+} from "./readme";
 export { countLines, renderPlan, resourceTree } from "./report";
 
 /** The stacks that have a `Pulumi.<stack>.yaml` in the project. */
@@ -45,20 +52,26 @@ export interface PlanOptions {
   usage?: Partial<Usage>;
   /** The benchmark's result file. Defaults to BENCH_RESULTS. */
   benchResults?: string;
+  /** Config values (`namespace:key` to string) laid over every stack file compared, e.g. an example's. */
+  overrides?: Record<string, string>;
 }
 
 /** Evaluates `stack` and the other known stacks, and returns the plan text and the diagram file. */
 export async function planStack(
   stack: string,
   options: PlanOptions = {},
-): Promise<{ text: string; diagram: string; diagramPath: string }> {
+): Promise<{ text: string; diagram: string; diagramPath: string; costSummary: string }> {
   const stacks = knownStacks();
   if (!stacks.includes(stack)) {
     throw new Error(`no stack "${stack}": expected one of ${stacks.join(", ")} (a Pulumi.<stack>.yaml file)`);
   }
   const others = stacks.filter((s) => s !== stack);
   // The evaluations (child processes) start first; the policy pack loads here, not at the top, while they run.
-  const pending = Promise.all([stack, ...others].map((s) => evaluateStack(s)));
+  const pending = Promise.all(
+    [stack, ...others].map((s) =>
+      evaluateStack(s, options.overrides ? { overrides: options.overrides } : {}),
+    ),
+  );
   // Handled below; this keeps a fast failure from counting as unhandled while the pack loads.
   pending.catch(() => undefined);
   const { exceptionsMarkdown, policies } =
@@ -78,6 +91,11 @@ export async function planStack(
     Object.fromEntries(evaluations.map((e) => [e.stack, e.resources])),
   );
   const diagram = diagramMarkdown(stack, architectureOf(evaluation.resources));
+  const priced = evaluations.map((e) => ({
+    stack: e.stack,
+    region: configs[e.stack]["aws:region"],
+    resources: e.resources,
+  }));
   const text = renderPlan({
     stack,
     region: configs[stack]["aws:region"],
@@ -92,17 +110,12 @@ export async function planStack(
       .split("\n")
       .map((line) => line.replace(/^- \*\*(.+?)\*\*: (.+?)(?: Enforced instead:.*| Why:.*)$/, "$1: $2")),
     diagramPath: diagramPath(stack),
-    cost: costSections({
-      stack,
-      stacks: evaluations.map((e) => ({
-        stack: e.stack,
-        region: configs[e.stack]["aws:region"],
-        resources: e.resources,
-      })),
-      config,
-      usage: options.usage,
-      bench,
-    }),
+    cost: costSections({ stack, stacks: priced, config, usage: options.usage, bench }),
   });
-  return { text, diagram, diagramPath: diagramPath(stack) };
+  return {
+    text,
+    diagram,
+    diagramPath: diagramPath(stack),
+    costSummary: costSummary({ stacks: priced, bench }),
+  };
 }
