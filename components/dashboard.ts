@@ -22,7 +22,7 @@ interface MetricOptions {
 /** A metric row: namespace, metric name, dimension name/value pairs, then options; or a math expression. */
 type MetricRow =
   | [pulumi.Input<string>, ...(pulumi.Input<string> | MetricOptions)[]]
-  | [{ expression: string; label: string; id: string }];
+  | [{ expression: string; label: string; id: string; yAxis?: "left" | "right" }];
 
 /** A graph of metrics. */
 export interface MetricWidget {
@@ -146,38 +146,53 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
   );
   for (const service of d.services) {
     y += HEIGHT;
-    const [primary, alternate] = service.targetGroupArnSuffixes;
-    const tg = ["TargetGroup", primary] as const;
+    const groups = service.targetGroupArnSuffixes;
     const svc = ["ClusterName", d.clusterName, "ServiceName", service.serviceName] as const;
-    widgets.push(
-      graph(0, `${service.name}: requests per task and target response time (s)`, [
-        [
-          "AWS/ApplicationELB",
-          "RequestCountPerTarget",
-          ...lb,
-          ...tg,
-          { stat: "Sum", label: "Requests per task" },
-        ],
-        ...(["p50", "p90", "p99"] as const).map(
-          (p): MetricRow => [
+    /**
+     * A target group metric of the service, whichever group serves: a managed deployment's production traffic
+     * moves to the other group at every release (the groups swap roles), so with two groups the line is math
+     * over both (the idle group's gaps as 0), their own series hidden.
+     */
+    const served = (
+      id: string,
+      metric: string,
+      stat: string,
+      label: string,
+      combine: "SUM" | "MAX",
+      yAxis?: "right",
+    ): MetricRow[] => {
+      const axis = yAxis ? { yAxis } : {};
+      if (groups.length === 1) {
+        return [["AWS/ApplicationELB", metric, ...lb, "TargetGroup", groups[0], { stat, label, ...axis }]];
+      }
+      const ids = groups.map((_, i) => `${id}${i}`);
+      return [
+        ...groups.map(
+          (tg, i): MetricRow => [
             "AWS/ApplicationELB",
-            "TargetResponseTime",
+            metric,
             ...lb,
-            ...tg,
-            { stat: p, label: p, yAxis: "right" },
+            "TargetGroup",
+            tg,
+            { stat, id: ids[i], visible: false },
           ],
         ),
+        [{ expression: `${combine}([${ids.map((i) => `FILL(${i}, 0)`).join(", ")}])`, label, id, ...axis }],
+      ];
+    };
+    widgets.push(
+      graph(0, `${service.name}: requests per task and target response time (s)`, [
+        // Per target group, requests over that group's targets: summed, the load each serving task carries.
+        ...served("requests", "RequestCountPerTarget", "Sum", "Requests per task", "SUM"),
+        ...(["p50", "p90", "p99"] as const).flatMap((p) =>
+          served(p, "TargetResponseTime", p, p, "MAX", "right"),
+        ),
       ]),
-      graph(
-        WIDTH,
-        `${service.name}: errors per minute`,
-        [
-          ["AWS/ApplicationELB", "HTTPCode_Target_5XX_Count", ...lb, ...tg, { label: "5xx" }],
-          ["AWS/ApplicationELB", "HTTPCode_Target_4XX_Count", ...lb, ...tg, { label: "4xx" }],
-          ["AWS/ApplicationELB", "UnHealthyHostCount", ...lb, ...tg, { stat: "Maximum", label: "Unhealthy" }],
-        ],
-        "Sum",
-      ),
+      graph(WIDTH, `${service.name}: errors per minute`, [
+        ...served("e5xx", "HTTPCode_Target_5XX_Count", "Sum", "5xx", "SUM"),
+        ...served("e4xx", "HTTPCode_Target_4XX_Count", "Sum", "4xx", "SUM"),
+        ...served("unhealthy", "UnHealthyHostCount", "Maximum", "Unhealthy", "MAX"),
+      ]),
     );
     y += HEIGHT;
     widgets.push(
@@ -201,26 +216,25 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
         "Average",
       ),
     );
-    if (alternate !== undefined) {
+    if (groups.length > 1) {
       // A release in progress: ECS runs two deployments, and the traffic (and any new errors) splits between
-      // the old revision's target group and the new one's.
+      // the two target groups. Which group is the new revision's changes at every release, so each line is
+      // labelled with its group's name as CloudWatch renders it.
       y += HEIGHT;
-      const groups = [
-        ["TargetGroup", primary, "primary group"],
-        ["TargetGroup", alternate, "alternate group"],
-      ] as const;
+      const perGroup = (metric: string, what: string): MetricRow[] =>
+        groups.map(
+          (tg): MetricRow => [
+            "AWS/ApplicationELB",
+            metric,
+            ...lb,
+            "TargetGroup",
+            tg,
+            { stat: "Sum", label: `${what}, \${PROP('Dim.TargetGroup')}` },
+          ],
+        );
       widgets.push(
         graph(0, `${service.name}: release in progress (traffic per target group, deployments)`, [
-          ...groups.map(
-            ([dim, value, label]): MetricRow => [
-              "AWS/ApplicationELB",
-              "RequestCount",
-              ...lb,
-              dim,
-              value,
-              { stat: "Sum", label: `Requests, ${label}` },
-            ],
-          ),
+          ...perGroup("RequestCount", "Requests"),
           [
             "ECS/ContainerInsights",
             "DeploymentCount",
@@ -231,16 +245,7 @@ export function dashboardBody(d: DashboardSpec): DashboardBody {
         graph(
           WIDTH,
           `${service.name}: 5xx per target group (a bad new revision shows here first)`,
-          groups.map(
-            ([dim, value, label]): MetricRow => [
-              "AWS/ApplicationELB",
-              "HTTPCode_Target_5XX_Count",
-              ...lb,
-              dim,
-              value,
-              { stat: "Sum", label: `5xx, ${label}` },
-            ],
-          ),
+          perGroup("HTTPCode_Target_5XX_Count", "5xx"),
         ),
       );
     }

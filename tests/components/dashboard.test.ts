@@ -114,6 +114,43 @@ describe("dashboardBody", () => {
     ]);
   });
 
+  it("graphs a managed deployment's service over both target groups, since production traffic swaps groups at each release", () => {
+    const groups = ["targetgroup/api-tg/1", "targetgroup/api-tg-alt/2"];
+    const spec: DashboardSpec = {
+      ...SPEC,
+      services: [{ name: "api", serviceName: "api-service", targetGroupArnSuffixes: groups }],
+    };
+    for (const title of ["api: requests per task and target response time (s)", "api: errors per minute"]) {
+      const rows = byTitle(spec, title).properties.metrics as unknown[][];
+      const lines = rows.filter((r) => typeof r[0] === "object") as [{ expression: string; id: string }][];
+      const series = rows.filter((r) => typeof r[0] === "string");
+      // Every line is math over both groups' series, which are read but hidden.
+      assert.ok(lines.length >= 3, title);
+      for (const [line] of lines) {
+        const ids = [...line.expression.matchAll(/FILL\((\w+), 0\)/g)].map((m) => m[1]);
+        assert.equal(ids.length, 2, line.expression);
+        const read = ids.map((id) => series.find((r) => (r.at(-1) as { id?: string }).id === id));
+        assert.deepEqual(
+          read.map((r) => parseRow(r as unknown[])?.dimensions.TargetGroup),
+          groups,
+          `${line.id} reads both groups`,
+        );
+        for (const r of read) assert.equal((r?.at(-1) as { visible?: boolean } | undefined)?.visible, false);
+      }
+      assert.equal(series.length, lines.length * 2, `${title}: no series outside the math`);
+    }
+    // Requests per task add up across the groups; latency takes the slower group.
+    const traffic = byTitle(spec, "api: requests per task and target response time (s)").properties.metrics;
+    const expression = (id: string) =>
+      (
+        traffic.find((r) => typeof r[0] === "object" && (r[0] as { id: string }).id === id)?.[0] as
+          | { expression: string }
+          | undefined
+      )?.expression ?? "";
+    assert.match(expression("requests"), /^SUM\(/);
+    assert.match(expression("p99"), /^MAX\(/);
+  });
+
   it("shows every alarm it is given in one widget, below the graphs", () => {
     const { widgets } = dashboardBody(SPEC);
     const alarms = widgets.filter((w): w is AlarmWidget => w.type === "alarm");
