@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "./iam";
+import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES, serviceTrustPolicy } from "./iam";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -50,21 +50,6 @@ export function hookCode(source = HOOK_SOURCE): string {
     );
   }
   return out.outputText;
-}
-
-/** A trust policy for one AWS service acting for this account only. */
-export function serviceTrustPolicy(service: string, accountId: string): aws.iam.PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: service },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
 }
 
 export interface DeploymentHookArgs extends CommonArgs {

@@ -3,6 +3,8 @@
  * boundary and grants the deploy roles IAM rights under this path only, and only for roles that carry it.
  */
 
+import type { PolicyDocument } from "@pulumi/aws/iam";
+
 /**
  * IAM path of every role and instance profile the program creates. The bootstrap's deploy roles may only create
  * and change IAM entities under this path, so a role outside it fails `pulumi up` with AccessDenied.
@@ -41,4 +43,34 @@ export const PROGRAM_MANAGED_POLICIES = {
 /** The ARN of an AWS managed policy, given as `path/name` (e.g. `service-role/AWSLambdaVPCAccessExecutionRole`). */
 export function managedPolicyArn(partition: string, pathAndName: string): string {
   return `arn:${partition}:iam::aws:policy/${pathAndName}`;
+}
+
+/**
+ * Services AWS documents with `aws:SourceAccount` in their roles' trust policies: ECS tasks ("Amazon ECS task
+ * IAM role", the confused deputy example). For the others the program trusts, ECS itself (the infrastructure
+ * role, the hook invoke role: "Amazon ECS infrastructure IAM role for load balancers", blue-green-permissions)
+ * and Lambda (execution role), AWS's documented trust policy has no condition, and a StringEquals on a key the
+ * service does not send would refuse every AssumeRole.
+ */
+const SENDS_SOURCE_ACCOUNT = new Set(["ecs-tasks.amazonaws.com"]);
+
+/**
+ * A role's trust policy: one AWS service may assume it, acting for `accountId` only. Where AWS does not document
+ * that the service sends `aws:SourceAccount`, the condition is `StringEqualsIfExists`: a request that carries
+ * the key must name this account (no confused deputy), one without it is not refused for lacking it. IAM roles
+ * cannot be passed across accounts, so only this account's principals can hand the role to the service.
+ */
+export function serviceTrustPolicy(service: string, accountId: string): PolicyDocument {
+  const test = SENDS_SOURCE_ACCOUNT.has(service) ? "StringEquals" : "StringEqualsIfExists";
+  return {
+    Version: "2012-10-17",
+    Statement: [
+      {
+        Effect: "Allow",
+        Principal: { Service: service },
+        Action: "sts:AssumeRole",
+        Condition: { [test]: { "aws:SourceAccount": accountId } },
+      },
+    ],
+  };
 }

@@ -21,7 +21,7 @@ import {
   type ValueOf,
 } from "./args";
 import type { EcsClusterRef } from "./ecsCluster";
-import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES } from "./iam";
+import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES, serviceTrustPolicy } from "./iam";
 import { createListeners, NO_ROUTE_RESPONSE, TLS_POLICY } from "./listeners";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
@@ -74,21 +74,6 @@ export const LOAD_BALANCER_ARGS = {
 
 /** The test listener's port when a stack has services that deploy blue-green, canary or linear. */
 export const DEFAULT_TEST_LISTENER_PORT = 9000;
-
-/** The infrastructure role's trust policy: ECS, acting for this account only. */
-export function ecsInfrastructureTrustPolicy(accountId: string): aws.iam.PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecs.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
-}
 
 type Given = { [K in keyof typeof LOAD_BALANCER_ARGS]?: ValueOf<(typeof LOAD_BALANCER_ARGS)[K]> };
 
@@ -326,7 +311,9 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
             "Lets ECS shift traffic between the target groups of blue-green, canary and linear deployments",
           path: IAM_PATH,
           permissionsBoundary: args.permissionsBoundary,
-          assumeRolePolicy: accountId.apply((id) => JSON.stringify(ecsInfrastructureTrustPolicy(id))),
+          assumeRolePolicy: accountId.apply((id) =>
+            JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com", id)),
+          ),
         },
         o,
       );

@@ -198,17 +198,15 @@ export class Registry extends pulumi.ComponentResource {
         const dockerfileInContext = path.relative(source.build, dockerfile).split(path.sep).join("/");
         const tag = `${service}-${buildContextTag(source.build, platform, dockerfileInContext)}`;
         this.buildTags[service] = tag;
-        const auth = aws.ecr.getAuthorizationTokenOutput({ registryId: repository.registryId }, o);
+        // The push uses the Docker engine's own login for the registry (`aws ecr get-login-password | docker
+        // login`, done by the deploy job or the operator): no registry token passes through the program, so
+        // none is stored in the stack's state, where anyone who can decrypt the state could push with it.
         const image = new docker.Image(
           `${name}-image-${service}`,
           {
             imageName: pulumi.interpolate`${repository.repositoryUrl}:${tag}`,
             build: { context: source.build, dockerfile, platform },
-            registry: {
-              server: repository.repositoryUrl.apply((url) => url.split("/")[0]),
-              username: auth.userName,
-              password: pulumi.secret(auth.password),
-            },
+            registry: { server: repository.repositoryUrl.apply((url) => url.split("/")[0]) },
           },
           { parent: this },
         );

@@ -15,22 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH } from "./iam";
-
-/** A role's trust policy: ECS tasks may assume it, only when acting for `accountId` (no confused deputy). */
-export function ecsTasksTrustPolicy(accountId: string): aws.iam.PolicyDocument {
-  return {
-    Version: "2012-10-17",
-    Statement: [
-      {
-        Effect: "Allow",
-        Principal: { Service: "ecs-tasks.amazonaws.com" },
-        Action: "sts:AssumeRole",
-        Condition: { StringEquals: { "aws:SourceAccount": accountId } },
-      },
-    ],
-  };
-}
+import { IAM_PATH, serviceTrustPolicy } from "./iam";
 
 /** The ARN partition of a region: China and GovCloud have their own. */
 export function partitionOf(region: string): string {
@@ -107,7 +92,9 @@ export function createServiceRoles(
   args: ServiceRolesArgs,
   opts: pulumi.CustomResourceOptions,
 ): ServiceRoles {
-  const trust = pulumi.output(args.accountId).apply((id) => JSON.stringify(ecsTasksTrustPolicy(id)));
+  const trust = pulumi
+    .output(args.accountId)
+    .apply((id) => JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com", id)));
   const policies: aws.iam.RolePolicy[] = [];
   let taskRole: aws.iam.Role | undefined;
   if (args.taskPolicy) {

@@ -448,6 +448,21 @@ describe("delivery workflows", () => {
       assert.match(check.run ?? "", /release\.mjs check/);
     });
 
+    it("logs Docker in to the shared repository before the up that pushes, so the program needs no registry token", () => {
+      const job = jobs["deploy-test"];
+      const login = job.steps.findIndex((s) =>
+        /docker login --username AWS --password-stdin/.test(s.run ?? ""),
+      );
+      const role = job.steps.findIndex((s) => s.uses?.startsWith("aws-actions/configure-aws-credentials@"));
+      const up = job.steps.indexOf(oneStepUsing(job, "pulumi/actions"));
+      assert.ok(role < login && login < up, `role ${role}, login ${login}, up ${up}`);
+      assert.match(
+        job.steps[login].run ?? "",
+        /aws ecr get-login-password \|/,
+        "the password never reaches argv",
+      );
+    });
+
     it("smoke-tests every service of test, and gives up by its own deadline, well inside the job's timeout", () => {
       const job = jobs["smoke-test"];
       const step = stepNamed(job, "Smoke-test every service of the test stack");

@@ -2,6 +2,7 @@
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import { ArgumentError, valueProblems } from "../../components/args";
+import { serviceTrustPolicy } from "../../components/iam";
 import {
   LOAD_BALANCER_ARGS,
   LoadBalancer,
@@ -361,7 +362,7 @@ describe("LoadBalancer with a test listener, for managed deployments", () => {
     const role = e.named("web-ecs-infrastructure-role");
     const trust = JSON.parse(role.inputs.assumeRolePolicy);
     assert.deepEqual(trust.Statement[0].Principal, { Service: "ecs.amazonaws.com" });
-    assert.deepEqual(trust.Statement[0].Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
+    assert.deepEqual(trust, serviceTrustPolicy("ecs.amazonaws.com", ACCOUNT_ID));
     const attachment = e.named("web-ecs-infrastructure-policy");
     assert.equal(
       attachment.inputs.policyArn,

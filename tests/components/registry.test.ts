@@ -233,16 +233,11 @@ describe("Registry", () => {
       assert.match(e.outputs.buildTags.web, /^web-[0-9a-f]{16}$/);
     });
 
-    it("pushes with an ECR token for the repository's registry", () => {
-      assert.deepEqual(
-        e.invokesOf("aws:ecr/getAuthorizationToken:getAuthorizationToken").map((i) => i.args),
-        [{ registryId: ACCOUNT_ID }, { registryId: ACCOUNT_ID }],
-      );
+    it("pushes to the repository's registry with the Docker engine's login, keeping no token in the stack's state", () => {
       assert.deepEqual(e.named("registry-image-api").inputs.registry, {
         server: `${ACCOUNT_ID}.dkr.ecr.eu-west-1.amazonaws.com`,
-        username: "AWS",
-        password: "mock-password",
       });
+      assert.deepEqual(e.invokesOf("aws:ecr/getAuthorizationToken:getAuthorizationToken"), []);
     });
 
     it("runs each built image by its digest in the shared repository, never by tag", () => {

@@ -1,11 +1,10 @@
 /** The task's IAM roles: their documents (pure) and the roles themselves (under mocks). */
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { IAM_PATH } from "../../components/iam";
+import { IAM_PATH, serviceTrustPolicy } from "../../components/iam";
 import {
   createServiceRoles,
   ecrRepositoryArn,
-  ecsTasksTrustPolicy,
   executionRolePolicy,
   partitionOf,
   type ServiceRolesArgs,
@@ -25,18 +24,6 @@ const READ_POLICY: aws.iam.PolicyDocument = {
 
 const statementsOf = (doc: aws.iam.PolicyDocument) => doc.Statement as aws.iam.PolicyStatement[];
 const asList = (v: unknown) => (Array.isArray(v) ? v : [v]);
-
-describe("ecsTasksTrustPolicy", () => {
-  it("lets only ECS tasks assume the role, and only when acting for this account", () => {
-    const [statement, ...others] = statementsOf(ecsTasksTrustPolicy(ACCOUNT_ID));
-    assert.deepEqual(others, []);
-    assert.deepEqual(
-      [statement.Effect, statement.Principal, statement.Action],
-      ["Allow", { Service: "ecs-tasks.amazonaws.com" }, "sts:AssumeRole"],
-    );
-    assert.deepEqual(statement.Condition, { StringEquals: { "aws:SourceAccount": ACCOUNT_ID } });
-  });
-});
 
 describe("partitionOf", () => {
   const cases: [string, string][] = [
@@ -190,7 +177,11 @@ describe("createServiceRoles", () => {
     const roles = withAws.resourcesOfType(ROLE);
     assert.equal(roles.length, 2);
     for (const role of roles) {
-      assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy), ecsTasksTrustPolicy(ACCOUNT_ID), role.name);
+      assert.deepEqual(
+        JSON.parse(role.inputs.assumeRolePolicy),
+        serviceTrustPolicy("ecs-tasks.amazonaws.com", ACCOUNT_ID),
+        role.name,
+      );
     }
   });
 

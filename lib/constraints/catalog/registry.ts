@@ -275,9 +275,7 @@ export const REGISTRY: Record<string, TypeConstraints> = {
       "build.args.*": "build arguments Docker passes to the Dockerfile",
       buildOnPreview: NO_CONSTRAINT.providerOnly,
       skipPush: NO_CONSTRAINT.providerOnly,
-      "registry.server": "the ECR registry getAuthorizationToken answers",
-      "registry.username": "the user getAuthorizationToken answers (AWS)",
-      "registry.password": "the token getAuthorizationToken answers",
+      "registry.server": "the host of the ECR repository's URL, as ECR answers it",
     },
   },
 };
