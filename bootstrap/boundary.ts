@@ -31,6 +31,8 @@ export interface WorkloadBoundaryPolicyArgs {
   stateBucketArn: string;
   /** The state and secrets key: no workload decrypts with it. */
   stateKeyArn: string;
+  /** The Pulumi project: its workloads read parameters under `/<project>/` only (and AWS's public ones). */
+  project: string;
 }
 
 /** The boundary document (see the table above for whom each statement serves). */
@@ -95,8 +97,16 @@ export function workloadBoundaryPolicy(a: WorkloadBoundaryPolicyArgs): aws.iam.P
       {
         Sid: "FlowLogsDescribeTheirGroup",
         Effect: "Allow",
-        Action: ["logs:DescribeLogGroups", "logs:DescribeLogStreams"],
+        Action: "logs:DescribeLogStreams",
         Resource: `arn:${a.partition}:logs:*:${a.accountId}:log-group:*`,
+      },
+      {
+        // DescribeLogGroups has no resource type (Service Authorization Reference, CloudWatch Logs): only "*"
+        // matches it. It lists group names and settings, no log data.
+        Sid: "FlowLogsListGroups",
+        Effect: "Allow",
+        Action: "logs:DescribeLogGroups",
+        Resource: "*",
       },
       {
         // Instances (AmazonSSMManagedInstanceCore): Session Manager instead of SSH.
@@ -108,8 +118,6 @@ export function workloadBoundaryPolicy(a: WorkloadBoundaryPolicyArgs): aws.iam.P
           "ssm:GetDocument",
           "ssm:DescribeDocument",
           "ssm:GetManifest",
-          "ssm:GetParameter",
-          "ssm:GetParameters",
           "ssm:ListAssociations",
           "ssm:ListInstanceAssociations",
           "ssm:PutInventory",
@@ -130,6 +138,17 @@ export function workloadBoundaryPolicy(a: WorkloadBoundaryPolicyArgs): aws.iam.P
           "ec2messages:SendReply",
         ],
         Resource: "*",
+      },
+      {
+        // AmazonSSMManagedInstanceCore grants these on every parameter; a workload may read AWS's public
+        // parameters and its own project's only, never another project's or stack's configuration.
+        Sid: "ReadOwnAndPublicParameters",
+        Effect: "Allow",
+        Action: ["ssm:GetParameter", "ssm:GetParameters"],
+        Resource: [
+          `arn:${a.partition}:ssm:*::parameter/aws/*`,
+          `arn:${a.partition}:ssm:*:${a.accountId}:parameter/${a.project}/*`,
+        ],
       },
       {
         // The pre-traffic hook (AWSLambdaVPCAccessExecutionRole): its network interfaces in the VPC.
@@ -226,7 +245,13 @@ export class WorkloadBoundary extends pulumi.ComponentResource {
           .all([partition, accountId, args.stateBucketArn, args.stateKeyArn])
           .apply(([p, id, stateBucketArn, stateKeyArn]) =>
             JSON.stringify(
-              workloadBoundaryPolicy({ partition: p, accountId: id, stateBucketArn, stateKeyArn }),
+              workloadBoundaryPolicy({
+                partition: p,
+                accountId: id,
+                stateBucketArn,
+                stateKeyArn,
+                project: args.project,
+              }),
             ),
           ),
       },

@@ -176,6 +176,8 @@ export function deployPolicy(a: DeployPolicyArgs): aws.iam.PolicyDocument {
           "ssm:DeleteParameter",
           "ssm:GetParameter",
           "ssm:GetParameters",
+          // The recorded release: every service's parameter under the stack's path, read at once.
+          "ssm:GetParametersByPath",
           "ssm:ListTagsForResource",
           "ssm:PutParameter",
           "ssm:RemoveTagsFromResource",

@@ -207,8 +207,10 @@ export function flowLogsTrustPolicy(
 }
 
 /**
- * The flow log role's permissions: write streams of its one log group. The group exists before the flow log, so
- * CreateLogGroup is not needed, and DescribeLogGroups (which cannot be scoped to one group) is not either.
+ * The flow log role's permissions: write streams of its one log group, as AWS documents the role (flow-logs-iam-
+ * role.html: CreateLogGroup, CreateLogStream, PutLogEvents, DescribeLogGroups, DescribeLogStreams) less
+ * CreateLogGroup, since the group exists before the flow log. DescribeLogGroups has no resource type, so it is
+ * granted on "*" (it lists group names and settings, no log data).
  */
 export function flowLogsPolicy(logGroupArn: string): aws.iam.PolicyDocument {
   return {
@@ -221,6 +223,7 @@ export function flowLogsPolicy(logGroupArn: string): aws.iam.PolicyDocument {
         // The group's ARN with and without the `:*` that IAM uses for its streams.
         Resource: [logGroupArn, `${logGroupArn}:*`],
       },
+      { Sid: "FindTheGroup", Effect: "Allow", Action: "logs:DescribeLogGroups", Resource: "*" },
     ],
   };
 }

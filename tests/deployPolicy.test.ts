@@ -278,6 +278,14 @@ describe("deploy role permissions", () => {
         true,
       );
     });
+
+    it("reads its own stack's recorded release by path, as the Registry does, and no other stack's", () => {
+      // GetParametersByPath is authorized against the path's own ARN (`parameter/<path>`).
+      const path = (stack: string) =>
+        `arn:aws:ssm:${REGION}:${TEST_ACCOUNT}:parameter/ecs-json-api/${stack}/release`;
+      assert.equal(test("ssm:GetParametersByPath", path("test")).allowed, true);
+      assert.equal(test("ssm:GetParametersByPath", path("prod")).allowed, false);
+    });
   });
 
   describe("across accounts", () => {

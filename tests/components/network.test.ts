@@ -319,17 +319,19 @@ describe("components/network", () => {
       });
     });
 
-    it("lets the role write streams of its one log group, and nothing else", () => {
+    it("lets the role write streams of its one log group, and find it, as AWS documents the role", () => {
       const group = "arn:aws:logs:eu-west-1:123456789012:log-group:flows";
-      const statements = flowLogsPolicy(group).Statement as any[];
-      assert.equal(statements.length, 1);
-      assert.equal(statements[0].Effect, "Allow");
-      assert.deepEqual(statements[0].Resource, [group, `${group}:*`]);
-      assert.deepEqual([...statements[0].Action].sort(), [
+      const [write, find, ...others] = flowLogsPolicy(group).Statement as any[];
+      assert.deepEqual(others, []);
+      assert.equal(write.Effect, "Allow");
+      assert.deepEqual(write.Resource, [group, `${group}:*`]);
+      assert.deepEqual([...write.Action].sort(), [
         "logs:CreateLogStream",
         "logs:DescribeLogStreams",
         "logs:PutLogEvents",
       ]);
+      // DescribeLogGroups has no resource type: it is allowed on "*" or not at all. It reads no log data.
+      assert.deepEqual([find.Effect, find.Action, find.Resource], ["Allow", "logs:DescribeLogGroups", "*"]);
     });
   });
 
