@@ -253,6 +253,15 @@ describe("delivery workflows", () => {
       }
     });
 
+    it("gives a pull request's preview the Pulumi Cloud token only when the stack's backend is Pulumi Cloud", () => {
+      // The preview runs the branch's code: with the S3 backend it has no use for the token, so it never gets it.
+      const step = oneStepUsing(pr.workflow.jobs.preview, "pulumi/actions");
+      assert.equal(
+        step.env?.PULUMI_ACCESS_TOKEN,
+        "${{ matrix.backend == '' && secrets.PULUMI_ACCESS_TOKEN || '' }}",
+      );
+    });
+
     it("reads each stack's state from its own account's backend", () => {
       const backend = (job: Job) => oneStepUsing(job, "pulumi/actions").with?.["cloud-url"];
       assert.equal(backend(pr.workflow.jobs.preview), "${{ matrix.backend }}");
