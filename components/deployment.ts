@@ -16,7 +16,7 @@
  * before shifting traffic ("SCALE_UP"), so the capacity check counts twice the service's peak.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ArgValues, argName, checkArgs, integer, type Label, string, type ValueOf } from "./args";
+import { type ArgValues, argName, boolean, checkArgs, integer, type Label, string, type ValueOf } from "./args";
 
 /** The strategies, as config names them, and as ECS does. */
 export const STRATEGIES = {
@@ -55,6 +55,10 @@ export const DEPLOYMENT_ARGS = {
     max: 100,
   }),
   linearStepBakeMinutes: integer("Minutes between linear steps.", 6, { min: 0, max: 1440 }),
+  resetTrafficRouting: boolean(
+    "For one up: write the listener rules' actions and the services' target groups as declared, which ECS owns under a managed strategy; set it to switch a service between rolling and a managed strategy.",
+    false,
+  ),
 } as const;
 
 type Given = { [K in keyof typeof DEPLOYMENT_ARGS]?: ValueOf<(typeof DEPLOYMENT_ARGS)[K]> };

@@ -37,6 +37,12 @@ export const STEADY_STATE_TIMEOUT = "20m";
  */
 export const HEALTH_CHECK = { interval: 10, timeout: 5, healthyThreshold: 2, unhealthyThreshold: 3 } as const;
 
+/**
+ * The target groups' port. With instance targets ECS registers each task at its dynamic host port, and the
+ * health check uses the traffic port, so the group's own port is never used; one constant for every service.
+ */
+export const TARGET_GROUP_PORT = 80;
+
 /** A service on the cluster, behind the shared ALB, with its scaling, roles, logs and alarms. */
 export class LoadBalancedService extends pulumi.ComponentResource {
   /** The tasks' target group. */
@@ -98,8 +104,10 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           vpcId: args.loadBalancer.vpcId,
           targetType: "instance",
           protocol: "HTTP",
-          // ECS registers each task with its dynamic host port; this port is only the group's default.
-          port: r.containerPort,
+          // ECS registers each task with its dynamic host port; this port is only the group's default, unused.
+          // A constant: a target group's port cannot change in place, and replacing a group that listener rules
+          // and the service use (whose forward actions and load balancers ECS owns) would leave them on the old.
+          port: TARGET_GROUP_PORT,
           deregistrationDelay: r.deregistrationDelaySeconds,
           healthCheck: {
             enabled: true,
@@ -132,7 +140,10 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           },
         ]
       : [{ type: "forward", targetGroupArn: targetGroup.arn }];
-    const rulesOptions = managed ? { ...o, ignoreChanges: ["actions"] } : o;
+    // resetTrafficRouting lifts this for one up: the up that switches between rolling and a managed strategy,
+    // whose rules and load balancers must change to the new shape, which ECS would otherwise never receive.
+    const ecsOwnsRouting = managed && !deployment.resetTrafficRouting;
+    const rulesOptions = ecsOwnsRouting ? { ...o, ignoreChanges: ["actions"] } : o;
     const listenerRule = new aws.lb.ListenerRule(
       `${name}-rule`,
       {
@@ -298,8 +309,9 @@ export class LoadBalancedService extends pulumi.ComponentResource {
         ],
         // Autoscaling owns the count after creation; a deploy must not reset it to desiredTasks. A managed
         // deployment may leave the service's groups swapped; sending them back would start another deployment.
-        ignoreChanges: managed ? ["desiredCount", "loadBalancers"] : ["desiredCount"],
-        customTimeouts: { create: timeout, update: timeout },
+        ignoreChanges: ecsOwnsRouting ? ["desiredCount", "loadBalancers"] : ["desiredCount"],
+        // Delete waits for a deployment in progress to end (ECS refuses to stop a service during one).
+        customTimeouts: { create: timeout, update: timeout, delete: timeout },
       },
     );
 

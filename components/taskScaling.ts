@@ -38,11 +38,15 @@ export interface TaskScalingArgs {
 }
 
 /**
- * Requests per running task across both target groups of a managed deployment: the predefined per-target metric
- * names one group, and the traffic moves to the other at every release.
+ * Requests per task per minute across both target groups of a managed deployment: the predefined per-target
+ * metric names one group, and the traffic moves to the other at every release. Each group's RequestCountPerTarget
+ * is its requests over its own healthy targets, so the sum is the load on a serving task whether one group serves
+ * (the idle one adds 0) or both do during a canary: 10% of the requests over the new tasks plus 90% over the
+ * old is the same per-task load as all of them over either. Dividing by the running task count instead would
+ * read half the load while a deployment runs both revisions in full, and scale out too late.
  */
 export function requestsPerTask(
-  args: Pick<TaskScalingArgs, "albArnSuffix" | "targetGroupArnSuffixes" | "clusterName" | "serviceName">,
+  args: Pick<TaskScalingArgs, "albArnSuffix" | "targetGroupArnSuffixes">,
 ): aws.types.input.appautoscaling.PolicyTargetTrackingScalingPolicyConfigurationCustomizedMetricSpecification {
   const ids = args.targetGroupArnSuffixes.map((_, i) => `r${i}`);
   return {
@@ -52,34 +56,20 @@ export function requestsPerTask(
         metricStat: {
           metric: {
             namespace: "AWS/ApplicationELB",
-            metricName: "RequestCount",
+            metricName: "RequestCountPerTarget",
             dimensions: [
               { name: "LoadBalancer", value: args.albArnSuffix },
               { name: "TargetGroup", value: tg },
             ],
           },
+          // The one statistic CloudWatch documents for RequestCountPerTarget.
           stat: "Sum",
         },
         returnData: false,
       })),
       {
-        id: "tasks",
-        metricStat: {
-          metric: {
-            namespace: "ECS/ContainerInsights",
-            metricName: "RunningTaskCount",
-            dimensions: [
-              { name: "ClusterName", value: args.clusterName },
-              { name: "ServiceName", value: args.serviceName },
-            ],
-          },
-          stat: "Average",
-        },
-        returnData: false,
-      },
-      {
         id: "perTask",
-        expression: `(${ids.map((id) => `FILL(${id}, 0)`).join(" + ")}) / tasks`,
+        expression: ids.map((id) => `FILL(${id}, 0)`).join(" + "),
         label: "Requests per task per minute",
         returnData: true,
       },

@@ -114,6 +114,7 @@ export const SCHEMA = {
   canaryBakeMinutes: DEPLOYMENT_ARGS.canaryBakeMinutes,
   linearStepPercent: DEPLOYMENT_ARGS.linearStepPercent,
   linearStepBakeMinutes: DEPLOYMENT_ARGS.linearStepBakeMinutes,
+  resetTrafficRouting: DEPLOYMENT_ARGS.resetTrafficRouting,
 
   // Load balancer
   albIdleTimeout: LOAD_BALANCER_ARGS.idleTimeout,

@@ -30,7 +30,7 @@ describe("usage assumptions", () => {
       metricStat: {
         metric: {
           namespace: "AWS/ApplicationELB",
-          metricName: "RequestCount",
+          metricName: "RequestCountPerTarget",
           dimensions: [{ name: "TargetGroup", value: tg }],
         },
         stat: "Sum",
@@ -45,7 +45,7 @@ describe("usage assumptions", () => {
           metrics: [
             requestCount("r0"),
             requestCount("r1"),
-            { id: "perTask", expression: "(FILL(r0, 0) + FILL(r1, 0)) / tasks", returnData: true },
+            { id: "perTask", expression: "FILL(r0, 0) + FILL(r1, 0)", returnData: true },
           ],
         },
         targetValue: 1200,

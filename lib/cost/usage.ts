@@ -101,8 +101,8 @@ const FLAGS: Readonly<Record<UsageKey, { flag: string; label: string }>> = {
 
 /**
  * Whether a scaling policy tracks the load balancer's requests per task per minute: AWS's predefined
- * ALBRequestCountPerTarget (one target group), or a customized metric summing RequestCount over a service's target
- * groups (a managed deployment's two) divided by its running tasks.
+ * ALBRequestCountPerTarget (one target group), or a customized metric summing RequestCountPerTarget over a service's
+ * target groups (a managed deployment's two).
  */
 function tracksRequests(policy: PlanResource): boolean {
   const config = policy.inputs.targetTrackingScalingPolicyConfiguration;
@@ -112,7 +112,7 @@ function tracksRequests(policy: PlanResource): boolean {
   return metrics.some(
     (m) =>
       m.metricStat?.metric?.namespace === "AWS/ApplicationELB" &&
-      m.metricStat.metric.metricName === "RequestCount",
+      m.metricStat.metric.metricName === "RequestCountPerTarget",
   );
 }
 

@@ -6,9 +6,14 @@ import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
 import { ArgumentError } from "../../components/args";
+import type { DeploymentArgs } from "../../components/deployment";
 import type { EcsClusterRef } from "../../components/ecsCluster";
 import { INSTANCE_TYPES } from "../../components/instanceTypes";
-import { LoadBalancedService, STEADY_STATE_TIMEOUT } from "../../components/loadBalancedService";
+import {
+  LoadBalancedService,
+  STEADY_STATE_TIMEOUT,
+  TARGET_GROUP_PORT,
+} from "../../components/loadBalancedService";
 import type { LoadBalancerRef } from "../../components/loadBalancer";
 import type { LoadBalancedServiceArgs } from "../../components/serviceArgs";
 import { ACCOUNT_ID, type Evaluation, type RecordedResource, runUnderMocks } from "../../lib/harness";
@@ -180,6 +185,16 @@ describe("LoadBalancedService", () => {
       const { vpcId, targetType, protocol, healthCheck } = tg(plain);
       assert.deepEqual([vpcId, targetType, protocol], ["vpc-1", "instance", "HTTP"]);
       assert.equal(healthCheck.port, "traffic-port");
+    });
+
+    it("has one port whatever the container's, so a new container port replaces no group ECS routes to", () => {
+      // A group's port cannot change in place; a replaced group would leave the rules and the service (whose
+      // routing ECS owns under a managed strategy) on the deleted one. ECS registers each task's host port.
+      const ports = [plain, api]
+        .map((run) => run.evaluation.one("aws:ecs/taskDefinition:TaskDefinition"))
+        .map((td) => JSON.parse(td.inputs.containerDefinitions)[0].portMappings[0].containerPort);
+      assert.notEqual(ports[0], ports[1], "the two runs' containers listen on different ports");
+      assert.deepEqual([tg(plain).port, tg(api).port], [TARGET_GROUP_PORT, TARGET_GROUP_PORT]);
     });
 
     it("checks the service's health path for a 200", () => {
@@ -364,6 +379,8 @@ describe("LoadBalancedService", () => {
       assert.deepEqual(plain.options.get("web-service")?.customTimeouts, {
         create: STEADY_STATE_TIMEOUT,
         update: STEADY_STATE_TIMEOUT,
+        // ECS refuses to delete a service while a deployment runs; the delete waits as long as one may take.
+        delete: STEADY_STATE_TIMEOUT,
       });
     });
 
@@ -545,7 +562,8 @@ describe("LoadBalancedService deploying canary, with a test listener and a smoke
   const rule = (name: string) => run.evaluation.named(name, "aws:lb/listenerRule:ListenerRule");
   const groups = () => run.evaluation.resourcesOfType("aws:lb/targetGroup:TargetGroup");
 
-  before(async () => {
+  /** The service deployed canary, with `extra` deployment arguments. */
+  async function canaryRun(extra: Partial<DeploymentArgs> = {}): Promise<Run> {
     const options = new Map<string, pulumi.CustomResourceOptions>();
     const evaluation = await runUnderMocks(() => {
       pulumi.runtime.registerStackTransformation(({ name, opts }) => {
@@ -583,13 +601,18 @@ describe("LoadBalancedService deploying canary, with a test listener and a smoke
             canaryPercent: 10,
             canaryBakeMinutes: 5,
             bakeMinutes: 10,
+            ...extra,
           },
           smokeTest: HOOK,
         }),
       );
       return {};
     });
-    run = { evaluation, options };
+    return { evaluation, options };
+  }
+
+  before(async () => {
+    run = await canaryRun();
   });
 
   it("gives the new revision a second target group, configured like the first", () => {
@@ -634,6 +657,17 @@ describe("LoadBalancedService deploying canary, with a test listener and a smoke
     });
     // A deployment may leave the groups swapped; sending them back would start another one.
     assert.deepEqual(run.options.get("web-service")?.ignoreChanges, ["desiredCount", "loadBalancers"]);
+  });
+
+  it("writes the rules' actions and the service's groups as declared for one up with resetTrafficRouting, to switch strategy", async () => {
+    // Switching an existing service from rolling to canary must change its rule to forward to both groups and
+    // give it the alternate group; ignored, ECS would get the strategy without them.
+    const reset = await canaryRun({ resetTrafficRouting: true });
+    for (const name of ["web-rule", "web-test-rule"])
+      assert.equal(reset.options.get(name)?.ignoreChanges, undefined);
+    assert.deepEqual(reset.options.get("web-service")?.ignoreChanges, ["desiredCount"]);
+    const [mapping] = reset.evaluation.one("aws:ecs/service:Service").inputs.loadBalancers;
+    assert.ok(mapping.advancedConfiguration.alternateTargetGroupArn);
   });
 
   it("deploys canary: 10% for 5 minutes, the old revision kept 10, after the smoke test passes", () => {
@@ -681,15 +715,23 @@ describe("LoadBalancedService deploying canary, with a test listener and a smoke
     }
   });
 
-  it("scales on requests per running task across both groups", () => {
+  it("scales on requests per serving task: each group's requests per target, summed over both groups", () => {
     const policy = run.evaluation.named("web-scale-on-requests");
     const spec = policy.inputs.targetTrackingScalingPolicyConfiguration.customizedMetricSpecification;
-    const requestGroups = spec.metrics
-      .filter((m: any) => m.metricStat?.metric.metricName === "RequestCount")
-      .map((m: any) => m.metricStat.metric.dimensions.find((d: any) => d.name === "TargetGroup").value);
+    const perTarget = spec.metrics.filter(
+      (m: any) => m.metricStat?.metric.metricName === "RequestCountPerTarget",
+    );
     const [primary, alternate] = groups();
-    assert.deepEqual(requestGroups, [primary.state.arnSuffix, alternate.state.arnSuffix]);
-    assert.match(spec.metrics.at(-1).expression, /\/ tasks$/);
+    assert.deepEqual(
+      perTarget.map(
+        (m: any) => m.metricStat.metric.dimensions.find((d: any) => d.name === "TargetGroup").value,
+      ),
+      [primary.state.arnSuffix, alternate.state.arnSuffix],
+    );
+    // Not divided by the running tasks: during a release both revisions run in full, which would halve the load.
+    const [line] = spec.metrics.filter((m: any) => m.returnData !== false);
+    assert.equal(line.expression, `FILL(${perTarget[0].id}, 0) + FILL(${perTarget[1].id}, 0)`);
+    assert.ok(spec.metrics.every((m: any) => m.metricStat?.metric.metricName !== "RunningTaskCount"));
   });
 
   it("waits for the whole release (canary bake and final bake) before pulumi up reports", () => {
