@@ -186,6 +186,13 @@ export function releaseAlarmSpecs(
   };
 }
 
+/**
+ * Minutes a release alarm needs, after production traffic reaches a bad revision, to go into ALARM: its longest
+ * evaluation (3 one-minute periods) plus the minute or two ALB metrics take to reach CloudWatch. A bake shorter
+ * than this ends the deployment before the alarms can roll it back.
+ */
+export const RELEASE_ALARM_MINUTES = 5;
+
 /** Every alarm of a service, keyed by a stable name (the key becomes part of the child's name). */
 export function serviceAlarmSpecs(s: MonitoredService, t: ResolvedThresholds): Record<string, AlarmSpec> {
   const service = { ClusterName: s.clusterName, ServiceName: s.serviceName };

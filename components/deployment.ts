@@ -16,7 +16,17 @@
  * before shifting traffic ("SCALE_UP"), so the capacity check counts twice the service's peak.
  */
 import type * as pulumi from "@pulumi/pulumi";
-import { type ArgValues, argName, boolean, checkArgs, integer, type Label, string, type ValueOf } from "./args";
+import { RELEASE_ALARM_MINUTES } from "./alarms";
+import {
+  type ArgValues,
+  argName,
+  boolean,
+  checkArgs,
+  integer,
+  type Label,
+  string,
+  type ValueOf,
+} from "./args";
 
 /** The strategies, as config names them, and as ECS does. */
 export const STRATEGIES = {
@@ -67,7 +77,17 @@ export type ResolvedDeployment = ArgValues<typeof DEPLOYMENT_ARGS> & { deploymen
 
 /** Every problem with the deployment arguments, each naming its argument through `label`. */
 export function deploymentArgsProblems(args: Given, label: Label = argName): string[] {
-  return checkArgs(DEPLOYMENT_ARGS, args, label).problems;
+  const { problems, values } = checkArgs(DEPLOYMENT_ARGS, args, label);
+  if (
+    problems.length === 0 &&
+    isManaged(values.deploymentStrategy as Strategy) &&
+    values.bakeMinutes < RELEASE_ALARM_MINUTES
+  ) {
+    problems.push(
+      `${label("bakeMinutes")} = ${values.bakeMinutes} ends a ${values.deploymentStrategy} deployment before its release alarms can fire (they need ${RELEASE_ALARM_MINUTES} minutes of production traffic), so a bad release is never rolled back; use at least ${RELEASE_ALARM_MINUTES}`,
+    );
+  }
+  return problems;
 }
 
 /** The arguments with defaults applied (after deploymentArgsProblems found none). */

@@ -6,6 +6,7 @@
 import * as assert from "node:assert/strict";
 import { readFileSync } from "node:fs";
 import * as path from "node:path";
+import { RELEASE_ALARM_MINUTES } from "../components/alarms";
 import {
   type Evaluation,
   EvaluationError,
@@ -457,10 +458,10 @@ describe("how each stack releases", () => {
     assert.equal(d.bakeTimeInMinutes, "10");
   });
 
-  it("releases test blue-green with no bake, for fast feedback through the same machinery", () => {
+  it("releases test blue-green with the shortest bake in which its release alarms can still roll it back", () => {
     const d = deployment(test);
     assert.equal(d.strategy, "BLUE_GREEN");
-    assert.equal(d.bakeTimeInMinutes, "0");
+    assert.equal(d.bakeTimeInMinutes, String(RELEASE_ALARM_MINUTES));
   });
 
   for (const [name, e] of [

@@ -1,6 +1,7 @@
 /** components/deployment.ts: the strategies' ECS settings, peaks, timeouts and the hook's details (pure). */
 import * as assert from "node:assert/strict";
 import fc from "fast-check";
+import { RELEASE_ALARM_MINUTES } from "../../components/alarms";
 import {
   DEPLOYMENT_ARGS,
   deploymentArgsProblems,
@@ -45,6 +46,19 @@ describe("components/deployment", () => {
         `deploymentStrategy = "big-bang" is not allowed; expected one of "rolling", "blue-green", "canary", "linear"`,
         "linearStepPercent = 2 is not allowed; expected a whole number from 3 to 100",
       ]);
+    });
+
+    it("refuses a managed deployment whose bake ends before its release alarms could roll it back", () => {
+      // 2 of 3 one-minute periods of 5xx, or 3 of 3 of slow answers, plus CloudWatch's delay: 5 minutes.
+      assert.deepEqual(deploymentArgsProblems({ deploymentStrategy: "blue-green", bakeMinutes: 0 }), [
+        `bakeMinutes = 0 ends a blue-green deployment before its release alarms can fire (they need ${RELEASE_ALARM_MINUTES} minutes of production traffic), so a bad release is never rolled back; use at least ${RELEASE_ALARM_MINUTES}`,
+      ]);
+      assert.deepEqual(
+        deploymentArgsProblems({ deploymentStrategy: "canary", bakeMinutes: RELEASE_ALARM_MINUTES }),
+        [],
+      );
+      // A rolling deploy has no bake: the alarms roll it back while it replaces tasks.
+      assert.deepEqual(deploymentArgsProblems({ deploymentStrategy: "rolling", bakeMinutes: 0 }), []);
     });
 
     it("deploys rolling unless told otherwise", () => {
