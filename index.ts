@@ -106,6 +106,8 @@ const serviceComponents = config.services.map((s) => {
     permissionsBoundary,
     logRetentionDays: v.logRetentionDays,
     deployment: s.deployment,
+    // The API's first tasks (and its smoke test) read the seeded documents.
+    ready: s.kind === "json-api" ? documents.documents : [],
     smokeTest: hook
       ? {
           functionArn: hook.functionArn,

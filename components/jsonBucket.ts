@@ -13,10 +13,12 @@
  * problem is collected and reported at once, so `pulumi preview` fails with the full list and nothing is
  * deployed.
  *
- * Deletion: with `deletionProtection` the buckets, their configuration and the KMS key are retained on destroy
- * and the buckets are not force-destroyed. The seeded objects are not retained: the folder is their source of
- * truth, so removing a file must stop it being served; the replaced version stays recoverable for
- * `noncurrentVersionDays`, and the file stays in git. Without protection (test) `forceDestroy` lets
+ * Deletion: with `deletionProtection` the buckets, their configuration, the KMS key and the seeded objects are
+ * retained on destroy and the buckets are not force-destroyed. The objects are retained because the provider
+ * deletes an object in a versioned bucket with all its versions: a file removed from the folder then stays in
+ * the bucket (still served) until an operator deletes it with `aws s3 rm`, which leaves a delete marker and
+ * keeps the versions for `noncurrentVersionDays` (the runbook's "Remove a document"). A changed file only adds a
+ * version. Without protection (test) a removed file's object goes with its versions, and `forceDestroy` lets
  * `pulumi destroy` empty and delete the buckets.
  */
 import { readFileSync, statSync } from "node:fs";
@@ -255,6 +257,8 @@ export class JsonBucket extends pulumi.ComponentResource implements DocumentStor
   readonly documentCount: number;
   /** Object keys of the seeded documents, in file name order. */
   readonly documentKeys: string[];
+  /** The seeded documents' objects, in file name order: what a service reading them waits for. */
+  readonly documents: aws.s3.BucketObjectv2[];
   /** Read access to the documents, for the service's task role (`aws.iam.RolePolicy`'s `policy` takes it). */
   readonly readPolicy: pulumi.Output<aws.iam.PolicyDocument>;
   /**
@@ -330,21 +334,25 @@ export class JsonBucket extends pulumi.ComponentResource implements DocumentStor
       this.accessLogBucket = undefined;
     }
 
-    for (const doc of r.documents) {
-      new aws.s3.BucketObjectv2(
-        `${name}-doc-${doc.key}`,
-        {
-          bucket: bucket.id,
-          key: `${r.keyPrefix}${doc.fileName}`,
-          source: new pulumi.asset.FileAsset(doc.path),
-          // etag cannot detect changes under SSE-KMS; a hash of the validated bytes works for both.
-          sourceHash: doc.sha256,
-          contentType: "application/json",
-        },
-        // Written only once the bucket encrypts with the right key, keeps versions and is locked down.
-        { ...child, dependsOn: documents.ready },
-      );
-    }
+    this.documents = r.documents.map(
+      (doc) =>
+        new aws.s3.BucketObjectv2(
+          `${name}-doc-${doc.key}`,
+          {
+            bucket: bucket.id,
+            key: `${r.keyPrefix}${doc.fileName}`,
+            source: new pulumi.asset.FileAsset(doc.path),
+            // etag cannot detect changes under SSE-KMS; a hash of the validated bytes works for both.
+            sourceHash: doc.sha256,
+            contentType: "application/json",
+          },
+          // Written only once the bucket encrypts with the right key, keeps versions and is locked down. With
+          // deletionProtection a document removed from the folder stays in the bucket: the provider deletes an
+          // object in a versioned bucket with every one of its versions (terraform-provider-aws, s3 object
+          // delete: deleteAllObjectVersions), which would lose the history noncurrentVersionDays promises.
+          { ...child, dependsOn: documents.ready, retainOnDelete: r.deletionProtection },
+        ),
+    );
     if (r.documents.length === 0) {
       pulumi.log.warn(`${r.contentDir} holds no *.json documents; the bucket starts empty`, this);
     }

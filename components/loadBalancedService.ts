@@ -306,6 +306,7 @@ export class LoadBalancedService extends pulumi.ComponentResource {
           ...(testListenerRule ? [testListenerRule] : []),
           ...args.loadBalancer.ready,
           ...roles.policies,
+          ...(args.ready ?? []),
         ],
         // Autoscaling owns the count after creation; a deploy must not reset it to desiredTasks. A managed
         // deployment may leave the service's groups swapped; sending them back would start another deployment.

@@ -120,6 +120,11 @@ export interface LoadBalancedServiceArgs extends CommonArgs, Given {
    * before production traffic moves. Defaults to none (the managed deployments still roll back on alarms).
    */
   smokeTest?: SmokeTestHook;
+  /**
+   * What the service's first tasks need to exist before they start, such as the documents its smoke test reads
+   * (a first deployment runs the hook too, and has nothing to roll back to). Defaults to none.
+   */
+  ready?: pulumi.Resource[];
   /** Port the container listens on (1024-65535); the host port is dynamic. Defaults to 8080. */
   containerPort?: number;
   /** CPU units reserved per task (1024 = one vCPU). Defaults to 256. */

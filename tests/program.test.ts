@@ -451,6 +451,15 @@ describe("how each stack releases", () => {
   });
   const deployment = (e: Evaluation) => e.one("aws:ecs/service:Service").inputs.deploymentConfiguration;
 
+  it("starts the API's first tasks (and its first smoke test) only once the documents it reads are in the bucket", () => {
+    for (const e of [test, prod]) {
+      const documents = e.resourcesOfType("aws:s3/bucketObjectv2:BucketObjectv2").map((d) => d.name);
+      assert.ok(documents.length > 0);
+      const waits = e.one("aws:ecs/service:Service").options.dependsOn;
+      for (const d of documents) assert.ok(waits.includes(d), `${e.stack}: the service waits for ${d}`);
+    }
+  });
+
   it("releases prod canary: 10% of the traffic for 5 minutes, then the rest, the old revision kept 10", () => {
     const d = deployment(prod);
     assert.equal(d.strategy, "CANARY");

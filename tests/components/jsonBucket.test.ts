@@ -492,16 +492,19 @@ describe("components/jsonBucket", () => {
       assert.deepEqual(e.named("docs-lifecycle").inputs.rules, lifecycleRules({ noncurrentVersionDays: 90 }));
     });
 
-    it("keeps both buckets, their settings, the logging and the key on destroy, but lets documents follow the folder", () => {
+    it("keeps both buckets, their settings, the logging, the key and every document with its versions on destroy", () => {
       assert.equal(docs().inputs.forceDestroy, false);
       assert.equal(logs().inputs.forceDestroy, false);
+      // The documents too: the provider deletes an object in a versioned bucket with all its versions, so a
+      // file removed from the folder would take its history with it.
       const notRetained = e.resources.filter(
         (r) => r.custom && !r.type.startsWith("pulumi:") && !r.options.retainOnDelete,
       );
       assert.deepEqual(
-        notRetained.map((r) => r.type),
-        repoDocuments.map(() => "aws:s3/bucketObjectv2:BucketObjectv2"),
+        notRetained.map((r) => r.name),
+        [],
       );
+      assert.equal(e.resourcesOfType("aws:s3/bucketObjectv2:BucketObjectv2").length, repoDocuments.length);
     });
 
     it("logs every request to the documents bucket into a log bucket of its own, under s3-access/", () => {
