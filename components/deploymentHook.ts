@@ -52,9 +52,20 @@ export function hookCode(source = HOOK_SOURCE): string {
   return out.outputText;
 }
 
+/** What the execution role's managed policy grants for Lambda's sake, denied to the function's own code. */
+export const FUNCTION_CODE_DENIED = [
+  "ec2:CreateNetworkInterface",
+  "ec2:DeleteNetworkInterface",
+  "ec2:AssignPrivateIpAddresses",
+  "ec2:UnassignPrivateIpAddresses",
+  "logs:CreateLogGroup",
+  "logs:CreateLogStream",
+  "logs:PutLogEvents",
+] as const;
+
 export interface DeploymentHookArgs extends CommonArgs {
   /** The network: the function runs in its private subnets and reaches the test listener inside its VPC. */
-  network: Pick<NetworkRef, "vpcId" | "vpcCidrBlock" | "privateSubnetIds">;
+  network: Pick<NetworkRef, "vpcId" | "vpcCidrBlock" | "privateSubnetIds" | "defaultSecurityGroupId">;
   /** The test listener's port, the only one the function connects to inside the VPC. */
   testListenerPort: number;
   /** Retention of the function's logs, in days. Defaults to 7. */
@@ -149,6 +160,18 @@ export class DeploymentHook extends pulumi.ComponentResource {
                 Action: ["logs:CreateLogStream", "logs:PutLogEvents"],
                 Resource: `${arn}:log-stream:*`,
               },
+              {
+                // AWSLambdaVPCAccessExecutionRole grants these on "*" for Lambda to manage the function's network
+                // interfaces and write its logs. Calls Lambda makes for the function carry no
+                // lambda:SourceFunctionArn; calls from the function's own code do (Lambda developer guide,
+                // permissions-source-function-arn), so this denies them to the code only: it may describe, never
+                // change, anyone's network interfaces, and writes no logs itself (the runtime does).
+                Sid: "NotFromTheFunctionCode",
+                Effect: "Deny",
+                Action: [...FUNCTION_CODE_DENIED],
+                Resource: "*",
+                Condition: { Null: { "lambda:SourceFunctionArn": "false" } },
+              },
             ],
           } satisfies aws.iam.PolicyDocument),
         ),
@@ -179,6 +202,11 @@ export class DeploymentHook extends pulumi.ComponentResource {
         timeout: HOOK_TIMEOUT_SECONDS,
         memorySize: 128,
         vpcConfig: { subnetIds: args.network.privateSubnetIds, securityGroupIds: [securityGroup.id] },
+        // Lambda releases a function's network interfaces minutes after the function is deleted, and its group
+        // cannot be deleted while they hold it (terraform-provider-aws #10329): before deletion they move to the
+        // VPC's default group (no rules), which is never deleted, so the smoke test's group goes at once.
+        replaceSecurityGroupsOnDestroy: true,
+        replacementSecurityGroupIds: [args.network.defaultSecurityGroupId],
         loggingConfig: { logFormat: "Text", logGroup: logGroup.name },
       },
       // The function must be able to log and to reach the VPC from its first invocation.

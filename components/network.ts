@@ -238,6 +238,11 @@ export interface NetworkRef {
   readonly publicSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
   /** Private subnet ids, one per AZ (instances, endpoints, functions). */
   readonly privateSubnetIds: pulumi.Input<pulumi.Input<string>[]>;
+  /**
+   * The VPC's default security group, without rules: where a Lambda function's network interfaces go before
+   * the function is deleted, so its own group can be deleted at once.
+   */
+  readonly defaultSecurityGroupId: pulumi.Input<string>;
 }
 
 /** A VPC with public and private subnets per AZ, NAT, endpoints and flow logs. */
@@ -252,6 +257,8 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
   readonly publicSubnetIds: pulumi.Output<string[]>;
   /** Private subnet ids, one per AZ in AZ order (the container instances go here). */
   readonly privateSubnetIds: pulumi.Output<string[]>;
+  /** The VPC's default security group, adopted with no rules. */
+  readonly defaultSecurityGroupId: pulumi.Output<string>;
   /** Security group of the interface endpoints (443 from the VPC); undefined when the endpoints are off. */
   readonly endpointSecurityGroupId: pulumi.Output<string> | undefined;
   /** Name of the CloudWatch log group holding the VPC flow logs. */
@@ -301,11 +308,11 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
 
     // Adopting the default group removes its rules (allow-all within the group, allow-all egress), so anything
     // launched without an explicit group can talk to nothing.
-    new aws.ec2.DefaultSecurityGroup(
+    this.defaultSecurityGroupId = new aws.ec2.DefaultSecurityGroup(
       `${name}-default-sg`,
       { vpcId: vpc.vpcId, ingress: [], egress: [], tags: { Name: `${name}-default (no rules)` } },
       child,
-    );
+    ).id;
 
     if (resolved.interfaceEndpoints) {
       // No egress rules: endpoint ENIs only answer; the provider removes AWS's default allow-all egress.
@@ -398,6 +405,7 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
       vpcCidrBlock: this.vpcCidrBlock,
       publicSubnetIds: this.publicSubnetIds,
       privateSubnetIds: this.privateSubnetIds,
+      defaultSecurityGroupId: this.defaultSecurityGroupId,
       endpointSecurityGroupId: this.endpointSecurityGroupId,
       flowLogGroupName: this.flowLogGroupName,
     });

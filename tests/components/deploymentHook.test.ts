@@ -5,7 +5,12 @@ import { DeploymentHook, HOOK_RUNTIME, hookCode } from "../../components/deploym
 import { ACCOUNT_ID, type Evaluation, runUnderMocks } from "../../lib/harness";
 import { checkStack } from "../../lib/policy";
 
-const NETWORK = { vpcId: "vpc-1", vpcCidrBlock: "10.0.0.0/16", privateSubnetIds: ["subnet-a", "subnet-b"] };
+const NETWORK = {
+  vpcId: "vpc-1",
+  vpcCidrBlock: "10.0.0.0/16",
+  privateSubnetIds: ["subnet-a", "subnet-b"],
+  defaultSecurityGroupId: "sg-default",
+};
 const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
 
 describe("DeploymentHook", () => {
@@ -56,8 +61,24 @@ describe("DeploymentHook", () => {
     assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
       Service: "lambda.amazonaws.com",
     });
-    const [statement] = JSON.parse(e.named("hook-write-logs").inputs.policy).Statement;
+    const [statement, deny, ...others] = JSON.parse(e.named("hook-write-logs").inputs.policy).Statement;
+    assert.deepEqual(others, []);
     assert.deepEqual(statement.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
+    // Lambda's VPC policy allows changing any network interface: the function's code may not.
+    assert.deepEqual(
+      [deny.Effect, deny.Resource, deny.Condition],
+      ["Deny", "*", { Null: { "lambda:SourceFunctionArn": "false" } }],
+    );
+    for (const action of [
+      "ec2:CreateNetworkInterface",
+      "ec2:DeleteNetworkInterface",
+      "ec2:UnassignPrivateIpAddresses",
+    ])
+      assert.ok(deny.Action.includes(action), action);
+    assert.ok(
+      !deny.Action.includes("ec2:DescribeNetworkInterfaces"),
+      "the code finds the load balancer's addresses",
+    );
     assert.equal(
       statement.Resource,
       `${e.named("hook-logs", "aws:cloudwatch/logGroup:LogGroup").state.arn}:log-stream:*`,
@@ -79,6 +100,12 @@ describe("DeploymentHook", () => {
       ["lambda:InvokeFunction", e.outputs.functionArn],
     );
     assert.equal(e.outputs.invokeRoleArn, invoke.state.arn);
+  });
+
+  it("moves its network interfaces to the VPC's default group before it is deleted, so its own group goes at once", () => {
+    const fn = e.one("aws:lambda/function:Function").inputs;
+    assert.equal(fn.replaceSecurityGroupsOnDestroy, true);
+    assert.deepEqual(fn.replacementSecurityGroupIds, [NETWORK.defaultSecurityGroupId]);
   });
 
   it("bounds both roles by the workload boundary", () => {

@@ -46,6 +46,7 @@ function build(args: NetworkArgs, stack = "test"): Promise<Evaluation> {
         vpcCidrBlock: net.vpcCidrBlock,
         publicSubnetIds: net.publicSubnetIds,
         privateSubnetIds: net.privateSubnetIds,
+        defaultSecurityGroupId: net.defaultSecurityGroupId,
         endpointSecurityGroupId: net.endpointSecurityGroupId ?? "none",
         flowLogGroupName: net.flowLogGroupName,
       };

@@ -239,6 +239,9 @@ export const MISC: Record<string, TypeConstraints> = {
       kmsKeyArn: NO_CONSTRAINT.reference,
       "vpcConfig.subnetIds[]": NO_CONSTRAINT.reference,
       "vpcConfig.securityGroupIds[]": NO_CONSTRAINT.reference,
+      replaceSecurityGroupsOnDestroy: NO_CONSTRAINT.providerOnly,
+      // Sent to AWS by the provider (UpdateFunctionConfiguration) only at destroy; a reference to a group.
+      "replacementSecurityGroupIds[]": NO_CONSTRAINT.reference,
       "deadLetterConfig.targetArn": NO_CONSTRAINT.reference,
     },
     resource: [
