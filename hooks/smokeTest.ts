@@ -164,27 +164,35 @@ export function checkProblem(
 
 const sleep = (ms: number) => new Promise((resolve) => setTimeout(resolve, ms));
 
-/** Runs every check against every address; returns the failures (empty when the revision is good). */
+/**
+ * Runs every check against every address; returns the failures (empty when the revision is good), in address
+ * order. The addresses (one per load balancer node, more as it scales) are checked at once, each running its
+ * checks in turn, so the worst case is one address's (checks × attempts × (timeout + delay)) however many
+ * nodes there are, well inside the function's timeout.
+ */
 export async function runSmokeTest(
   test: SmokeTest,
   addresses: string[],
   deps: Dependencies,
 ): Promise<string[]> {
   if (addresses.length === 0) return [`no network interface of ${test.loadBalancer} was found`];
-  const failures: string[] = [];
-  for (const address of addresses) {
-    for (const check of test.checks) {
-      let problem: string | undefined;
-      for (let attempt = 1; attempt <= deps.attempts; attempt++) {
-        problem = checkProblem(check, await get(test, address, check.path, deps.timeoutMs));
-        deps.log({ address, path: check.path, attempt, ok: problem === undefined, problem });
-        if (problem === undefined) break;
-        if (attempt < deps.attempts) await sleep(deps.delayMs);
+  const perAddress = await Promise.all(
+    addresses.map(async (address) => {
+      const failures: string[] = [];
+      for (const check of test.checks) {
+        let problem: string | undefined;
+        for (let attempt = 1; attempt <= deps.attempts; attempt++) {
+          problem = checkProblem(check, await get(test, address, check.path, deps.timeoutMs));
+          deps.log({ address, path: check.path, attempt, ok: problem === undefined, problem });
+          if (problem === undefined) break;
+          if (attempt < deps.attempts) await sleep(deps.delayMs);
+        }
+        if (problem !== undefined) failures.push(`${address}:${test.port}${check.path}: ${problem}`);
       }
-      if (problem !== undefined) failures.push(`${address}:${test.port}${check.path}: ${problem}`);
-    }
-  }
-  return failures;
+      return failures;
+    }),
+  );
+  return perAddress.flat();
 }
 
 /** The handler, with its dependencies. */

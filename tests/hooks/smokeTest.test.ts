@@ -149,6 +149,44 @@ describe("hooks/smokeTest: the pre-traffic smoke test", () => {
       assert.deepEqual(summary.failures, [`127.0.0.1:${bad.port}/api/foo: status 500, expected 200`]);
     });
 
+    it("checks the load balancer's addresses at once, so more nodes do not lengthen the test", async () => {
+      // Each answer waits until three requests are in flight (or 2 s): only concurrent requests get there.
+      let inFlight = 0;
+      let most = 0;
+      const waiting: (() => void)[] = [];
+      const slow = createServer((_req, res) => {
+        inFlight++;
+        most = Math.max(most, inFlight);
+        const answer = () => {
+          inFlight--;
+          res.writeHead(200, { "content-type": "application/json" });
+          res.end("{}");
+        };
+        waiting.push(answer);
+        if (waiting.length >= 3) for (const w of waiting.splice(0)) w();
+        else
+          setTimeout(
+            () => waiting.includes(answer) && waiting.splice(waiting.indexOf(answer), 1) && answer(),
+            2000,
+          );
+      });
+      await new Promise<void>((resolve) => slow.listen(0, "127.0.0.1", resolve));
+      try {
+        const port = (slow.address() as AddressInfo).port;
+        const one: SmokeTest = {
+          loadBalancer: LB,
+          port,
+          host: "localhost",
+          checks: [{ path: "/", status: 200 }],
+        };
+        const result = await makeHandler(deps(["127.0.0.1", "127.0.0.1", "127.0.0.1"]))(event(one));
+        assert.deepEqual(result, { hookStatus: "SUCCEEDED" });
+        assert.equal(most, 3, "the three addresses' first checks were in flight together");
+      } finally {
+        slow.close();
+      }
+    });
+
     it("fails when nothing answers", async () => {
       const closed = await fakeServer({});
       closed.server.close();
