@@ -168,7 +168,7 @@ describe("offline plan", () => {
           '      nat["NAT gateway × 1"]',
           "    end",
           '    subgraph private["Private subnets × 2"]',
-          '      tg0["Target group<br/>demo-tg<br/>HTTP :8080 · health /healthz"]',
+          '      tg0["Target group<br/>demo-tg<br/>HTTP to host ports · health /healthz"]',
           '      subgraph asg0["Auto Scaling group<br/>demo-asg<br/>t3.small · Spot · 1–2 instances"]',
           '        svc0["ECS service<br/>demo-svc<br/>tasks: 2 desired, 1–4<br/>bridge networking, dynamic host ports<br/>releases: rolling"]',
           "      end",

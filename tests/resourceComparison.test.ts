@@ -182,7 +182,13 @@ const CHANGED_INPUTS: Record<string, Record<string, string>> = {
     description: "the ALB is shared by the services",
   },
   "aws:cloudwatch/metricAlarm:MetricAlarm": {},
-  "docker:index/image:Image": { imageName: "the shared repository, tagged <service>-<hash>" },
+  "docker:index/image:Image": {
+    imageName: "the shared repository, tagged <service>-<hash>",
+    registry: "the push uses the Docker engine's login: no registry token in the stack's state",
+  },
+  "aws:lb/targetGroup:TargetGroup": {
+    port: "one constant port (ECS registers each task's host port): a new container port replaces no group",
+  },
   "aws:s3/bucketLifecycleConfiguration:BucketLifecycleConfiguration": {
     rules: "one bucket helper writes every bucket's lifecycle rules",
   },

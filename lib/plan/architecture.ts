@@ -33,6 +33,7 @@ export interface Architecture {
     /** The bucket access logs go to, when enabled. */
     accessLogsBucket?: string;
   }[];
+  /** `port` is undefined for instance targets: ECS registers each task at its own (dynamic) host port. */
   targetGroups: { name: string; protocol: string; port?: number; healthPath?: string }[];
   /** Listener rules in priority order: which requests go to which target group. */
   routes: {
@@ -254,7 +255,7 @@ export function architectureOf(resources: PlanResource[]): Architecture {
     targetGroups: targetGroups.map((tg) => ({
       name: tg.name,
       protocol: tg.inputs.protocol ?? "HTTP",
-      port: tg.inputs.port,
+      port: (tg.inputs.targetType ?? "instance") === "instance" ? undefined : tg.inputs.port,
       healthPath: tg.inputs.healthCheck?.path,
     })),
     routes: ofType(resources, "aws:lb/listenerRule:ListenerRule", "aws:alb/listenerRule:ListenerRule")

@@ -60,7 +60,7 @@ export function renderDiagram(a: Architecture): string {
     node(
       base,
       `tg${i}`,
-      `[${label(["Target group", tg.name, `${tg.protocol} :${tg.port ?? "?"}${tg.healthPath ? ` · health ${tg.healthPath}` : ""}`])}]`,
+      `[${label(["Target group", tg.name, `${tg.protocol}${tg.port === undefined ? " to host ports" : ` :${tg.port}`}${tg.healthPath ? ` · health ${tg.healthPath}` : ""}`])}]`,
     );
     const routed = a.routes.filter((r) => r.targetGroup === tg.name);
     for (const [j, lb] of a.loadBalancers.entries()) {
