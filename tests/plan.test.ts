@@ -10,10 +10,12 @@ import * as path from "node:path";
 import { PROJECT_ROOT } from "../lib/harness";
 import {
   architectureOf,
+  COST_SUMMARY_REGION,
   configDifferences,
   diagramPath,
   embedDiagram,
   embeddedDiagram,
+  embeddedRegion,
   mermaidBlock,
   type PlanResource,
   planStack,
@@ -392,6 +394,23 @@ describe("offline plan", () => {
         shown === mermaidBlock(await stackDiagram("prod")),
         "README.md's prod diagram is stale: run `npm run plan -- prod`",
       );
+    });
+
+    it("shows every stack's current monthly cost in the README, at the default usage", async () => {
+      const shown = embeddedRegion(
+        readFileSync(path.join(PROJECT_ROOT, "README.md"), "utf8"),
+        COST_SUMMARY_REGION,
+      );
+      assert.ok(shown, `README.md has no <!-- ${COST_SUMMARY_REGION} --> region`);
+      const { costSummary } = await planStack("test");
+      assert.ok(shown === costSummary, "README.md's cost table is stale: run `npm run plan -- prod`");
+      // Both stacks, a total each, and the cost per million requests from the committed benchmark.
+      assert.match(shown, /^\| USD a month.* \| prod \(eu-west-1\) \| test \(eu-west-1\) \|$/m);
+      assert.match(
+        shown,
+        /^\| \*\*total\*\* \| \*\*\$[\d,.]+–\$[\d,.]+\*\* \| \*\*\$[\d,.]+–\$[\d,.]+\*\* \|$/m,
+      );
+      assert.match(shown, /^\| per million requests .* \| \$[\d.]+ \| \$[\d.]+ \|$/m);
     });
 
     for (const stack of ["test", "prod"]) {
