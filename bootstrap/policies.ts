@@ -5,8 +5,8 @@
  * docs/delivery.md explains each choice; where a grant is broad, the comment says why.
  */
 import type * as aws from "@pulumi/aws";
-import { denyInsecureTransport } from "../components/bucketPolicy";
 import { CI_IAM_PATH } from "../components/iam";
+import { privateBucketPolicy } from "../components/privateBucket";
 
 /** GitHub Actions' OIDC issuer, without the scheme (the prefix of its IAM condition keys). */
 export const GITHUB_OIDC_HOST = "token.actions.githubusercontent.com";
@@ -79,22 +79,21 @@ export function pullRequestSubject(repo: GitHubRepository): string {
  * the Null test is what confines the Deny to requests that carry the header.
  */
 export function stateBucketPolicy(bucketArn: string): aws.iam.PolicyDocument {
+  return privateBucketPolicy(bucketArn, [denyNonKmsEncryption(bucketArn)]);
+}
+
+/** The state bucket's own statement after the TLS-only Deny every private bucket has (see stateBucketPolicy). */
+export function denyNonKmsEncryption(bucketArn: string): aws.iam.PolicyStatement {
   return {
-    Version: "2012-10-17",
-    Statement: [
-      denyInsecureTransport(bucketArn),
-      {
-        Sid: "DenyNonKmsEncryption",
-        Effect: "Deny",
-        Principal: "*",
-        Action: "s3:PutObject",
-        Resource: `${bucketArn}/*`,
-        Condition: {
-          StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
-          Null: { "s3:x-amz-server-side-encryption": "false" },
-        },
-      },
-    ],
+    Sid: "DenyNonKmsEncryption",
+    Effect: "Deny",
+    Principal: "*",
+    Action: "s3:PutObject",
+    Resource: `${bucketArn}/*`,
+    Condition: {
+      StringNotEquals: { "s3:x-amz-server-side-encryption": "aws:kms" },
+      Null: { "s3:x-amz-server-side-encryption": "false" },
+    },
   };
 }
 

@@ -6,8 +6,9 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { createPrivateBucket } from "../components/privateBucket";
 import { type CommonArgs, componentProvider } from "../components/provider";
-import { stateBucketPolicy, stateKeyPolicy } from "./policies";
+import { denyNonKmsEncryption, stateKeyPolicy } from "./policies";
 
 /** What the state backend is built from. */
 export interface StateBackendArgs extends CommonArgs {
@@ -85,64 +86,20 @@ export class StateBackend extends pulumi.ComponentResource {
       keep,
     );
 
-    const bucket = new aws.s3.Bucket(`${name}-bucket`, { forceDestroy: false }, keep);
-    const ownership = new aws.s3.BucketOwnershipControls(
-      `${name}-ownership`,
-      { bucket: bucket.id, rule: { objectOwnership: "BucketOwnerEnforced" } },
-      keep,
-    );
-    const publicAccess = new aws.s3.BucketPublicAccessBlock(
-      `${name}-public-access`,
+    // The project's one private bucket (components/privateBucket.ts): BucketOwnerEnforced, every public access
+    // block flag, default encryption with the key (bucket keys on, SSE-C refused), versioning, noncurrent
+    // versions (the undo history) expired after noncurrentVersionDays, TLS only; plus a Deny on any upload that
+    // names an encryption other than KMS.
+    const { bucket } = createPrivateBucket(
+      name,
+      `${name}-bucket`,
       {
-        bucket: bucket.id,
-        blockPublicAcls: true,
-        blockPublicPolicy: true,
-        ignorePublicAcls: true,
-        restrictPublicBuckets: true,
+        kmsKeyArn: key.arn,
+        noncurrentVersionDays: r.noncurrentVersionDays,
+        retainOnDelete: true,
+        policyStatements: (arn) => [denyNonKmsEncryption(arn)],
       },
-      keep,
-    );
-    const versioning = new aws.s3.BucketVersioning(
-      `${name}-versioning`,
-      { bucket: bucket.id, versioningConfiguration: { status: "Enabled" } },
-      keep,
-    );
-    new aws.s3.BucketServerSideEncryptionConfiguration(
-      `${name}-encryption`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.arn },
-            // One data key per bucket rather than per object: far fewer KMS calls for the same protection.
-            bucketKeyEnabled: true,
-          },
-        ],
-      },
-      keep,
-    );
-    new aws.s3.BucketLifecycleConfiguration(
-      `${name}-lifecycle`,
-      {
-        bucket: bucket.id,
-        rules: [
-          {
-            // Every update writes the checkpoint anew; old versions are the undo history, kept for a while.
-            id: "expire-old-state-versions",
-            status: "Enabled",
-            filter: {},
-            noncurrentVersionExpiration: { noncurrentDays: r.noncurrentVersionDays },
-            abortIncompleteMultipartUpload: { daysAfterInitiation: 7 },
-          },
-        ],
-      },
-      { ...keep, dependsOn: [versioning] },
-    );
-    new aws.s3.BucketPolicy(
-      `${name}-policy`,
-      { bucket: bucket.id, policy: bucket.arn.apply((arn) => JSON.stringify(stateBucketPolicy(arn))) },
-      // After the public access block and ownership: S3 evaluates a new policy against them.
-      { ...keep, dependsOn: [publicAccess, ownership] },
+      { parent: this, provider },
     );
 
     this.bucketName = bucket.bucket;

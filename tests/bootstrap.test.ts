@@ -396,6 +396,8 @@ describe("bootstrap", () => {
       assert.deepEqual(rule, {
         applyServerSideEncryptionByDefault: { sseAlgorithm: "aws:kms", kmsMasterKeyId: key.state.arn },
         bucketKeyEnabled: true,
+        // As every private bucket: no upload with a customer-provided key (Pulumi's backend sends none).
+        blockedEncryptionTypes: ["SSE-C"],
       });
     });
 
