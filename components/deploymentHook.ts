@@ -16,7 +16,7 @@ import { readFileSync } from "node:fs";
 import * as path from "node:path";
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES, serviceTrustPolicy } from "./iam";
+import { managedPolicyArn, PROGRAM_MANAGED_POLICIES, programRole } from "./iam";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -134,15 +134,13 @@ export class DeploymentHook extends pulumi.ComponentResource {
       ),
     ];
 
-    const role = new aws.iam.Role(
+    const role = programRole(
       `${name}-role`,
       {
         description: "The deployment smoke test: writes its logs, finds the load balancer addresses",
-        path: IAM_PATH,
+        service: "lambda.amazonaws.com",
+        accountId,
         permissionsBoundary: args.permissionsBoundary,
-        assumeRolePolicy: accountId.apply((id) =>
-          JSON.stringify(serviceTrustPolicy("lambda.amazonaws.com", id)),
-        ),
       },
       o,
     );
@@ -213,15 +211,13 @@ export class DeploymentHook extends pulumi.ComponentResource {
       { ...o, dependsOn: [logPolicy, vpcAccess, ...egress] },
     );
 
-    const invokeRole = new aws.iam.Role(
+    const invokeRole = programRole(
       `${name}-invoke-role`,
       {
         description: "Lets ECS invoke the deployment smoke test",
-        path: IAM_PATH,
+        service: "ecs.amazonaws.com",
+        accountId,
         permissionsBoundary: args.permissionsBoundary,
-        assumeRolePolicy: accountId.apply((id) =>
-          JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com", id)),
-        ),
       },
       o,
     );

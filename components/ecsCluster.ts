@@ -54,7 +54,7 @@ import {
   renderUserData,
   spotInstanceTypes,
 } from "./containerInstance";
-import { IAM_PATH, PROGRAM_MANAGED_POLICIES } from "./iam";
+import { IAM_PATH, PROGRAM_MANAGED_POLICIES, programRole } from "./iam";
 import { type Architecture, INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "./instanceTypes";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -256,11 +256,10 @@ export class EcsCluster extends pulumi.ComponentResource implements EcsClusterRe
     );
 
     // Instance identity: an EC2-only role with the two managed policies, behind an instance profile.
-    const role = new aws.iam.Role(
+    const role = programRole(
       `${name}-instance-role`,
       {
         description: "ECS container instances: register with the cluster, pull images, SSM Session Manager",
-        path: IAM_PATH,
         assumeRolePolicy: JSON.stringify(EC2_TRUST_POLICY),
         permissionsBoundary: args.permissionsBoundary,
       },

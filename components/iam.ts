@@ -3,7 +3,9 @@
  * boundary and grants the deploy roles IAM rights under this path only, and only for roles that carry it.
  */
 
+import * as aws from "@pulumi/aws";
 import type { PolicyDocument } from "@pulumi/aws/iam";
+import * as pulumi from "@pulumi/pulumi";
 
 /**
  * IAM path of every role and instance profile the program creates. The bootstrap's deploy roles may only create
@@ -73,4 +75,48 @@ export function serviceTrustPolicy(service: string, accountId: string): PolicyDo
       },
     ],
   };
+}
+
+/** A role of the program: who may assume it, what it is for, and the boundary it carries. */
+export interface ProgramRoleArgs {
+  /** What the role is for, shown in IAM. */
+  description: pulumi.Input<string>;
+  /** The trust policy, as JSON; or `service`, for serviceTrustPolicy(service, accountId). */
+  assumeRolePolicy?: pulumi.Input<string>;
+  /** The AWS service that assumes the role, for this account only. */
+  service?: string;
+  /** The account the role is in (with `service`). */
+  accountId?: pulumi.Input<string>;
+  /** The workload boundary's ARN; the bootstrap's deploy roles create no role without it. */
+  permissionsBoundary?: pulumi.Input<string>;
+}
+
+/**
+ * The one way the program makes an IAM role: under IAM_PATH (where the deploy roles may create roles), with the
+ * permissions boundary, trusted by one service for this account or by the given policy.
+ */
+export function programRole(
+  name: string,
+  args: ProgramRoleArgs,
+  opts: pulumi.CustomResourceOptions,
+): aws.iam.Role {
+  const trust =
+    args.assumeRolePolicy ??
+    (args.service !== undefined && args.accountId !== undefined
+      ? pulumi
+          .output(args.accountId)
+          .apply((id) => JSON.stringify(serviceTrustPolicy(args.service as string, id)))
+      : undefined);
+  if (trust === undefined)
+    throw new Error(`programRole(${name}): give assumeRolePolicy, or service and accountId`);
+  return new aws.iam.Role(
+    name,
+    {
+      description: args.description,
+      path: IAM_PATH,
+      permissionsBoundary: args.permissionsBoundary,
+      assumeRolePolicy: trust,
+    },
+    opts,
+  );
 }

@@ -21,7 +21,7 @@ import {
   type ValueOf,
 } from "./args";
 import type { EcsClusterRef } from "./ecsCluster";
-import { IAM_PATH, managedPolicyArn, PROGRAM_MANAGED_POLICIES, serviceTrustPolicy } from "./iam";
+import { managedPolicyArn, PROGRAM_MANAGED_POLICIES, programRole } from "./iam";
 import { createListeners, NO_ROUTE_RESPONSE, TLS_POLICY } from "./listeners";
 import { logRetentionDays } from "./logRetention";
 import type { NetworkRef } from "./network";
@@ -304,16 +304,14 @@ export class LoadBalancer extends pulumi.ComponentResource implements LoadBalanc
       );
       const accountId = aws.getCallerIdentityOutput({}, o).accountId;
       const partition = aws.getPartitionOutput({}, o).partition;
-      const role = new aws.iam.Role(
+      const role = programRole(
         `${name}-ecs-infrastructure-role`,
         {
           description:
             "Lets ECS shift traffic between the target groups of blue-green, canary and linear deployments",
-          path: IAM_PATH,
+          service: "ecs.amazonaws.com",
+          accountId,
           permissionsBoundary: args.permissionsBoundary,
-          assumeRolePolicy: accountId.apply((id) =>
-            JSON.stringify(serviceTrustPolicy("ecs.amazonaws.com", id)),
-          ),
         },
         o,
       );

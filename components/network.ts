@@ -36,7 +36,7 @@ import {
   throwIfProblems,
   type ValueOf,
 } from "./args";
-import { IAM_PATH } from "./iam";
+import { programRole } from "./iam";
 import { logRetentionDays } from "./logRetention";
 import { type CommonArgs, componentProvider, regionOf } from "./provider";
 
@@ -365,11 +365,10 @@ export class Network extends pulumi.ComponentResource implements NetworkRef {
     this.flowLogGroupName = flowLogGroup.name;
     const identity = aws.getCallerIdentityOutput({}, child);
     const partition = aws.getPartitionOutput({}, child);
-    const flowLogRole = new aws.iam.Role(
+    const flowLogRole = programRole(
       `${name}-flow-logs-role`,
       {
         description: `Lets VPC Flow Logs write the ${name} VPC's flow logs to their log group`,
-        path: IAM_PATH,
         permissionsBoundary: args.permissionsBoundary,
         assumeRolePolicy: pulumi.jsonStringify(
           pulumi

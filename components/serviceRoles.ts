@@ -15,7 +15,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
-import { IAM_PATH, serviceTrustPolicy } from "./iam";
+import { programRole } from "./iam";
 
 /** The ARN partition of a region: China and GovCloud have their own. */
 export function partitionOf(region: string): string {
@@ -92,18 +92,15 @@ export function createServiceRoles(
   args: ServiceRolesArgs,
   opts: pulumi.CustomResourceOptions,
 ): ServiceRoles {
-  const trust = pulumi
-    .output(args.accountId)
-    .apply((id) => JSON.stringify(serviceTrustPolicy("ecs-tasks.amazonaws.com", id)));
+  const trust = { service: "ecs-tasks.amazonaws.com", accountId: args.accountId };
   const policies: aws.iam.RolePolicy[] = [];
   let taskRole: aws.iam.Role | undefined;
   if (args.taskPolicy) {
-    taskRole = new aws.iam.Role(
+    taskRole = programRole(
       `${name}-task-role`,
       {
         description: `The AWS identity of ${args.purpose}`,
-        path: IAM_PATH,
-        assumeRolePolicy: trust,
+        ...trust,
         permissionsBoundary: args.permissionsBoundary,
       },
       opts,
@@ -116,12 +113,11 @@ export function createServiceRoles(
       ),
     );
   }
-  const executionRole = new aws.iam.Role(
+  const executionRole = programRole(
     `${name}-execution-role`,
     {
       description: `The ECS agent identity for ${args.purpose}: pulls the image, writes logs`,
-      path: IAM_PATH,
-      assumeRolePolicy: trust,
+      ...trust,
       permissionsBoundary: args.permissionsBoundary,
     },
     opts,

@@ -1,8 +1,10 @@
 /** The program's IAM conventions: where roles live, what bounds them, and who may assume them. */
 import * as assert from "node:assert/strict";
-import type * as aws from "@pulumi/aws";
-import { serviceTrustPolicy } from "../../components/iam";
-import { ACCOUNT_ID } from "../../lib/harness";
+import * as aws from "@pulumi/aws";
+import { IAM_PATH, programRole, serviceTrustPolicy } from "../../components/iam";
+import { ACCOUNT_ID, runUnderMocks } from "../../lib/harness";
+
+const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
 
 const statementsOf = (doc: aws.iam.PolicyDocument) => doc.Statement as aws.iam.PolicyStatement[];
 
@@ -34,5 +36,44 @@ describe("serviceTrustPolicy", () => {
         service,
       );
     }
+  });
+});
+
+describe("programRole", () => {
+  it("makes every role under the program's path, with the boundary, trusted as asked", async () => {
+    const e = await runUnderMocks(() => {
+      const opts = { provider: new aws.Provider("aws", { region: "eu-west-1" }) };
+      programRole(
+        "by-service",
+        {
+          description: "d",
+          service: "lambda.amazonaws.com",
+          accountId: ACCOUNT_ID,
+          permissionsBoundary: BOUNDARY,
+        },
+        opts,
+      );
+      programRole(
+        "by-policy",
+        { description: "d", assumeRolePolicy: '{"Version":"2012-10-17","Statement":[]}' },
+        opts,
+      );
+      return {};
+    });
+    const byService = e.named("by-service", "aws:iam/role:Role").inputs;
+    assert.deepEqual(
+      [byService.path, byService.permissionsBoundary, JSON.parse(byService.assumeRolePolicy)],
+      [IAM_PATH, BOUNDARY, serviceTrustPolicy("lambda.amazonaws.com", ACCOUNT_ID)],
+    );
+    const byPolicy = e.named("by-policy", "aws:iam/role:Role").inputs;
+    assert.equal(byPolicy.path, IAM_PATH);
+    assert.equal(byPolicy.assumeRolePolicy, '{"Version":"2012-10-17","Statement":[]}');
+  });
+
+  it("refuses a role nobody is trusted to assume", () => {
+    assert.throws(
+      () => programRole("x", { description: "d" }, {}),
+      /give assumeRolePolicy, or service and accountId/,
+    );
   });
 });
