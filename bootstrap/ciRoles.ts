@@ -5,6 +5,7 @@
  */
 import * as aws from "@pulumi/aws";
 import * as pulumi from "@pulumi/pulumi";
+import { iamPath } from "../components/iam";
 import { type CommonArgs, componentProvider } from "../components/provider";
 import { deployPolicy } from "./deployPolicy";
 import {
@@ -56,7 +57,7 @@ export interface ResolvedCiRolesArgs
 export function resolveCiRolesArgs(args: CiRolesArgs): ResolvedCiRolesArgs {
   const environments = args.environments ?? ["test", "prod"];
   const promotedEnvironments = args.promotedEnvironments ?? ["prod"];
-  const programIamPath = args.programIamPath ?? `/${args.project}/`;
+  const programIamPath = args.programIamPath ?? iamPath(args.project);
   const problems: string[] = [];
   if (environments.length === 0) problems.push("environments is empty; name at least one");
   const seen = new Set<string>();

@@ -54,7 +54,7 @@ import {
   renderUserData,
   spotInstanceTypes,
 } from "./containerInstance";
-import { IAM_PATH, PROGRAM_MANAGED_POLICIES, programRole } from "./iam";
+import { PROGRAM_MANAGED_POLICIES, programIamPath, programRole } from "./iam";
 import { type Architecture, INSTANCE_TYPES, type InstanceTypeInfo, instanceTypeInfo } from "./instanceTypes";
 import type { NetworkRef } from "./network";
 import { type CommonArgs, componentProvider } from "./provider";
@@ -276,7 +276,7 @@ export class EcsCluster extends pulumi.ComponentResource implements EcsClusterRe
     );
     const profile = new aws.iam.InstanceProfile(
       `${name}-instance-profile`,
-      { role: role.name, path: IAM_PATH },
+      { role: role.name, path: programIamPath() },
       childOpts,
     );
 

@@ -8,10 +8,19 @@ import type { PolicyDocument } from "@pulumi/aws/iam";
 import * as pulumi from "@pulumi/pulumi";
 
 /**
- * IAM path of every role and instance profile the program creates. The bootstrap's deploy roles may only create
- * and change IAM entities under this path, so a role outside it fails `pulumi up` with AccessDenied.
+ * IAM path of every role and instance profile a project's program creates: `/<project>/`, the Pulumi project's
+ * name. The bootstrap's deploy roles (for its `projectName`) may only create and change IAM entities under this
+ * path, so a role outside it fails `pulumi up` with AccessDenied; both sides derive it from the project here.
  */
-export const IAM_PATH = "/ecs-json-api/";
+export function iamPath(project: string): string {
+  return `/${project}/`;
+}
+
+/** The IAM path of this program's roles, for the project that runs it. */
+export const programIamPath = (): string => iamPath(pulumi.getProject());
+
+/** The path of the roles of this repository's project, `ecs-json-api` (what the tests evaluate). */
+export const IAM_PATH = iamPath("ecs-json-api");
 
 /** IAM path of the CI roles and of the permissions boundary: outside IAM_PATH, so no deploy role can edit them. */
 export const CI_IAM_PATH = "/ci/";
@@ -92,7 +101,7 @@ export interface ProgramRoleArgs {
 }
 
 /**
- * The one way the program makes an IAM role: under IAM_PATH (where the deploy roles may create roles), with the
+ * The one way the program makes an IAM role: under the project's path (where the deploy roles may create roles), with the
  * permissions boundary, trusted by one service for this account or by the given policy.
  */
 export function programRole(
@@ -113,7 +122,7 @@ export function programRole(
     name,
     {
       description: args.description,
-      path: IAM_PATH,
+      path: programIamPath(),
       permissionsBoundary: args.permissionsBoundary,
       assumeRolePolicy: trust,
     },

@@ -1,7 +1,7 @@
 /** The program's IAM conventions: where roles live, what bounds them, and who may assume them. */
 import * as assert from "node:assert/strict";
 import * as aws from "@pulumi/aws";
-import { IAM_PATH, programRole, serviceTrustPolicy } from "../../components/iam";
+import { IAM_PATH, iamPath, programRole, serviceTrustPolicy } from "../../components/iam";
 import { ACCOUNT_ID, runUnderMocks } from "../../lib/harness";
 
 const BOUNDARY = `arn:aws:iam::${ACCOUNT_ID}:policy/ci/ecs-json-api-workload-boundary`;
@@ -75,5 +75,20 @@ describe("programRole", () => {
       () => programRole("x", { description: "d" }, {}),
       /give assumeRolePolicy, or service and accountId/,
     );
+  });
+});
+
+describe("iamPath", () => {
+  it("puts a project's roles under its own name, where its bootstrap's deploy roles may create them", async () => {
+    assert.equal(iamPath("shop"), "/shop/");
+    // The program reads its project: another project's roles never land under ecs-json-api's path.
+    const e = await runUnderMocks(
+      () => {
+        programRole("r", { description: "d", assumeRolePolicy: "{}" }, {});
+        return {};
+      },
+      { project: "shop" },
+    );
+    assert.equal(e.named("r", "aws:iam/role:Role").inputs.path, "/shop/");
   });
 });
