@@ -20,7 +20,7 @@ export const BOOTSTRAP_KEYS = {
   promotedEnvironments: '["prod"]',
   imageAccountId: "",
   imagePullAccountIds: "[]",
-  promotedImageRetainCount: "30",
+  promotedImageRetainDays: "3650",
   buildImageRetainCount: "30",
 } as const satisfies Record<string, string | undefined>;
 
@@ -50,8 +50,8 @@ export interface BootstrapConfig {
   imageAccountId?: string;
   /** Other accounts whose promoted environments pull from, and tag in, this account's repository. */
   imagePullAccountIds: string[];
-  /** Promoted images the shared repository keeps. */
-  promotedImageRetainCount: number;
+  /** Days the shared repository keeps a promoted image after its first push. */
+  promotedImageRetainDays: number;
   /** Tagged images the shared repository's build rule keeps (promoted ones among them). */
   buildImageRetainCount: number;
 }
@@ -196,15 +196,15 @@ export function parseBootstrapConfig(
     );
   }
 
-  const count = (k: "promotedImageRetainCount" | "buildImageRetainCount") => {
+  const count = (k: "promotedImageRetainDays" | "buildImageRetainCount", max: number) => {
     const raw = value(k);
-    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > 10000) {
-      problems.push(`${key(k)} = "${raw}" is not a whole number from 1 to 10000`);
+    if (!/^\d+$/.test(raw) || Number(raw) < 1 || Number(raw) > max) {
+      problems.push(`${key(k)} = "${raw}" is not a whole number from 1 to ${max}`);
     }
     return Number(raw);
   };
-  const promotedImageRetainCount = count("promotedImageRetainCount");
-  const buildImageRetainCount = count("buildImageRetainCount");
+  const promotedImageRetainDays = count("promotedImageRetainDays", 3650);
+  const buildImageRetainCount = count("buildImageRetainCount", 10000);
 
   if (problems.length > 0) throw new Error(`Bootstrap config: ${problems.join("; ")}`);
   return {
@@ -219,7 +219,7 @@ export function parseBootstrapConfig(
     promotedEnvironments,
     imageAccountId: imageAccountId || undefined,
     imagePullAccountIds: pullAccounts,
-    promotedImageRetainCount,
+    promotedImageRetainDays,
     buildImageRetainCount,
   };
 }

@@ -36,7 +36,7 @@ const images =
     ? new ImageRepository("images", {
         ...common,
         repositoryName: config.projectName,
-        promotedRetainCount: config.promotedImageRetainCount,
+        promotedRetainDays: config.promotedImageRetainDays,
         buildRetainCount: config.buildImageRetainCount,
         pullAccountIds: config.imagePullAccountIds,
         promoterRolePath: CI_IAM_PATH,

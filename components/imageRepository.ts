@@ -10,8 +10,11 @@
  *   day later unless a promotion tagged it; a stack runs images by digest, and prod only promoted ones.
  *   Promotion adds `<promotedTagPrefix><service>-<run>` to the very digest it promotes.
  * - Scan on push, encrypted at rest (AES256 by default: a pull from another account needs no KMS grant).
- * - Lifecycle: untagged images expire after a day; the newest `promotedRetainCount` images with a promoted tag
- *   are kept; the newest `buildRetainCount` tagged images are kept by the build rule. ECR applies rules in
+ * - Lifecycle: untagged images expire after a day; a promoted image is kept `promotedRetainDays` after its first
+ *   push (ten years by default: in practice until an operator prunes it), by age, never by count, so nobody who
+ *   can push (the test deploy role can; ECR has no condition key on the tag a push writes) can expire the images
+ *   prod runs by pushing more `prod-*` tags; the newest `buildRetainCount` tagged images are kept by the build
+ *   rule. ECR applies rules in
  *   priority order, and "an image that matches the tagging requirements of a rule cannot be expired by a rule
  *   with a lower priority" (LifecyclePolicies.html, "Lifecycle policy evaluation rules"): the promoted rule has
  *   the higher priority, so every promoted image, whatever its age, is only ever expired by the promoted rule.
@@ -32,8 +35,8 @@ export interface ImageRepositoryArgs extends Partial<CommonArgs> {
   repositoryName: string;
   /** The tag prefix that marks a promoted image. Defaults to "prod-". */
   promotedTagPrefix?: string;
-  /** Promoted images kept, newest first by push time. Defaults to 30. */
-  promotedRetainCount?: number;
+  /** Days a promoted image is kept after its first push. Defaults to 3650 (ten years). */
+  promotedRetainDays?: number;
   /** Tagged images the build rule keeps, newest first, promoted ones counted among them. Defaults to 30. */
   buildRetainCount?: number;
   /** Other AWS accounts (12 digits) whose principals may pull, subject to their own IAM policies. Defaults to []. */
@@ -48,7 +51,7 @@ export interface ImageRepositoryArgs extends Partial<CommonArgs> {
 export interface ResolvedImageRepositoryArgs {
   repositoryName: string;
   promotedTagPrefix: string;
-  promotedRetainCount: number;
+  promotedRetainDays: number;
   buildRetainCount: number;
   pullAccountIds: string[];
   promoterRolePath: string;
@@ -77,7 +80,7 @@ export function resolveImageRepositoryArgs(
   const r: ResolvedImageRepositoryArgs = {
     repositoryName: args.repositoryName,
     promotedTagPrefix: args.promotedTagPrefix ?? "prod-",
-    promotedRetainCount: args.promotedRetainCount ?? 30,
+    promotedRetainDays: args.promotedRetainDays ?? 3650,
     buildRetainCount: args.buildRetainCount ?? 30,
     pullAccountIds: args.pullAccountIds ?? [],
     promoterRolePath: args.promoterRolePath ?? "/ci/",
@@ -96,12 +99,12 @@ export function resolveImageRepositoryArgs(
       `promotedTagPrefix "${r.promotedTagPrefix}" is not the start of an image tag (no wildcard)`,
     );
   }
-  for (const [key, n] of [
-    ["promotedRetainCount", r.promotedRetainCount],
-    ["buildRetainCount", r.buildRetainCount],
+  for (const [key, n, max] of [
+    ["promotedRetainDays", r.promotedRetainDays, 3650],
+    ["buildRetainCount", r.buildRetainCount, 10000],
   ] as const) {
-    if (!Number.isInteger(n) || n < 1 || n > 10000)
-      problems.push(`${key} ${n} is not a whole number from 1 to 10000`);
+    if (!Number.isInteger(n) || n < 1 || n > max)
+      problems.push(`${key} ${n} is not a whole number from 1 to ${max}`);
   }
   const seen = new Set<string>();
   for (const id of r.pullAccountIds) {
@@ -140,7 +143,7 @@ export interface LifecyclePolicyDocument {
 
 /** The lifecycle: untagged after a day, promoted images by their own count, builds by theirs (see the top). */
 export function imageLifecyclePolicy(
-  r: Pick<ResolvedImageRepositoryArgs, "promotedTagPrefix" | "promotedRetainCount" | "buildRetainCount">,
+  r: Pick<ResolvedImageRepositoryArgs, "promotedTagPrefix" | "promotedRetainDays" | "buildRetainCount">,
 ): LifecyclePolicyDocument {
   return {
     rules: [
@@ -157,13 +160,15 @@ export function imageLifecyclePolicy(
       },
       {
         // Above the build rule: a promoted image matches this rule's tags, so the build rule can never expire it.
+        // By age, not count: more promoted tags (pushed by anyone who can push) cannot expire one sooner.
         rulePriority: 2,
-        description: `Keep the ${r.promotedRetainCount} newest promoted images (${r.promotedTagPrefix}*)`,
+        description: `Keep promoted images (${r.promotedTagPrefix}*) ${r.promotedRetainDays} days after their first push`,
         selection: {
           tagStatus: "tagged",
           tagPatternList: [`${r.promotedTagPrefix}*`],
-          countType: "imageCountMoreThan",
-          countNumber: r.promotedRetainCount,
+          countType: "sinceImagePushed",
+          countUnit: "days",
+          countNumber: r.promotedRetainDays,
         },
         action: { type: "expire" },
       },

@@ -75,7 +75,7 @@ describe("bootstrap", () => {
         promotedEnvironments: ["prod"],
         imageAccountId: undefined,
         imagePullAccountIds: [],
-        promotedImageRetainCount: 30,
+        promotedImageRetainDays: 3650,
         buildImageRetainCount: 30,
       });
     });
@@ -188,11 +188,11 @@ describe("bootstrap", () => {
         {
           githubRepository: "a/b",
           imagePullAccountIds: '["12345"]',
-          promotedImageRetainCount: "0",
+          promotedImageRetainDays: "0",
           buildImageRetainCount: "x",
         },
         'ecs-json-api-bootstrap:imagePullAccountIds: "12345" is not a 12-digit AWS account id; ' +
-          'ecs-json-api-bootstrap:promotedImageRetainCount = "0" is not a whole number from 1 to 10000; ' +
+          'ecs-json-api-bootstrap:promotedImageRetainDays = "0" is not a whole number from 1 to 3650; ' +
           'ecs-json-api-bootstrap:buildImageRetainCount = "x" is not a whole number from 1 to 10000',
       ],
     ];

@@ -73,12 +73,12 @@ function expiredBy(policy: LifecyclePolicyDocument, images: Image[]): Map<string
 
 describe("ImageRepository", () => {
   describe("args", () => {
-    it("defaults to prod- promotion tags, 30 promoted and 30 build images, no other account", () => {
+    it("defaults to prod- promotion tags kept ten years, 30 build images, no other account", () => {
       const r = resolveImageRepositoryArgs({ ...common, repositoryName: "ecs-json-api" }, false);
       assert.deepEqual(r, {
         repositoryName: "ecs-json-api",
         promotedTagPrefix: "prod-",
-        promotedRetainCount: 30,
+        promotedRetainDays: 3650,
         buildRetainCount: 30,
         pullAccountIds: [],
         promoterRolePath: "/ci/",
@@ -93,7 +93,7 @@ describe("ImageRepository", () => {
             {
               repositoryName: "Ecs_Json",
               promotedTagPrefix: "prod*",
-              promotedRetainCount: 0,
+              promotedRetainDays: 0,
               buildRetainCount: 1.5,
               pullAccountIds: ["12345", PROD, PROD],
               promoterRolePath: "ci",
@@ -104,7 +104,7 @@ describe("ImageRepository", () => {
           message:
             'ImageRepository: repositoryName "Ecs_Json" is not an ECR repository name (lower-case, 2-256); ' +
             'promotedTagPrefix "prod*" is not the start of an image tag (no wildcard); ' +
-            "promotedRetainCount 0 is not a whole number from 1 to 10000; " +
+            "promotedRetainDays 0 is not a whole number from 1 to 3650; " +
             "buildRetainCount 1.5 is not a whole number from 1 to 10000; " +
             'pullAccountIds: "12345" is not a 12-digit AWS account id; ' +
             `pullAccountIds: ${PROD} is listed twice; ` +
@@ -146,7 +146,7 @@ describe("ImageRepository", () => {
     }));
     const policy = imageLifecyclePolicy({
       promotedTagPrefix: "prod-",
-      promotedRetainCount: 5,
+      promotedRetainDays: 45,
       buildRetainCount: 10,
     });
     const expired = expiredBy(policy, history);
@@ -156,13 +156,27 @@ describe("ImageRepository", () => {
       for (const image of promoted) assert.notEqual(expired.get(image.id), 3, image.id);
     });
 
-    it("keeps the newest promoted images and expires older ones by the promoted rule only", () => {
+    it("keeps promoted images for their days after the first push, and expires older ones by that rule only", () => {
       const kept = history.filter((i) => i.tags.some((t) => t.startsWith("prod-")) && !expired.has(i.id));
       assert.deepEqual(
         kept.map((i) => i.id),
-        ["build-0", "build-3", "build-6", "build-9", "build-12"],
+        Array.from({ length: 16 }, (_, k) => `build-${3 * k}`),
       );
-      assert.equal(expired.get("build-15"), 2);
+      assert.equal(expired.get("build-48"), 2);
+    });
+
+    it("cannot be made to expire a promoted image sooner by pushing more promoted tags", () => {
+      // Whoever can push (the test deploy role can, and ECR has no condition key on the tag a push writes)
+      // floods the repository with 200 fresh prod-* images: the images prod runs are kept all the same.
+      const flood: Image[] = Array.from({ length: 200 }, (_, k) => ({
+        id: `flood-${k}`,
+        tags: [`prod-x-${k}`],
+        pushedDaysAgo: 0,
+      }));
+      const withFlood = expiredBy(policy, [...history, ...flood]);
+      for (const image of history.filter((i) => i.tags.some((t) => t.startsWith("prod-")))) {
+        assert.equal(withFlood.get(image.id), expired.get(image.id), image.id);
+      }
     });
 
     it("keeps the newest builds, counting the promoted ones among them", () => {

@@ -96,7 +96,7 @@ describe("promote-images.mjs", () => {
     images: Image[],
     lifecycle = imageLifecyclePolicy({
       promotedTagPrefix: "prod-",
-      promotedRetainCount: 30,
+      promotedRetainDays: 3650,
       buildRetainCount: 30,
     }),
   ) {
@@ -215,28 +215,28 @@ switch (command) {
   });
 
   it("tags nothing when the lifecycle would expire an image of the release while the stack runs it", async () => {
-    // Three promoted images newer than the worker's, which has not changed since day 1; the rule keeps 3.
-    const lifecycle = imageLifecyclePolicy({
-      promotedTagPrefix: "prod-",
-      promotedRetainCount: 3,
-      buildRetainCount: 30,
-    });
+    // The worker's image has not changed since 1 January 2026; a rule keeping promoted images 90 days would
+    // expire it within a month of now. Another rule's count ranks it behind three newer promoted images.
     const images: Image[] = [
-      { digest: digest("a"), tags: ["api-1"], pushedAt: day(20) },
+      { digest: digest("a"), tags: ["api-1"], pushedAt: new Date().toISOString() },
       { digest: digest("b"), tags: ["worker-1", "prod-worker-1-1"], pushedAt: day(1) },
       { digest: digest("c"), tags: ["api-0", "prod-api-1-1"], pushedAt: day(10) },
       { digest: digest("d"), tags: ["api-00", "prod-api-2-1"], pushedAt: day(12) },
     ];
-    const result = await promote(fakeEcr(images, lifecycle));
-    assert.equal(result.code, 1);
-    assert.match(result.output, /the images of worker were first pushed before the newest 3 promoted images/);
-    assert.ok(!calls().some((c) => c[1] === "put-image"), "nothing was tagged");
-    const enough = imageLifecyclePolicy({
+    const byAge = imageLifecyclePolicy({
       promotedTagPrefix: "prod-",
-      promotedRetainCount: 4,
+      promotedRetainDays: 90,
       buildRetainCount: 30,
     });
-    assert.equal((await promote(fakeEcr(images, enough))).code, 0);
+    const result = await promote(fakeEcr(images, byAge));
+    assert.equal(result.code, 1);
+    assert.match(
+      result.output,
+      /the images of worker were first pushed more than 60 days ago and are kept 90 days/,
+    );
+    assert.ok(!calls().some((c) => c[1] === "put-image"), "nothing was tagged");
+    // The default keeps promoted images ten years.
+    assert.equal((await promote(fakeEcr(images))).code, 0);
   });
 
   it("refuses a release it cannot check or a missing tag suffix, touching nothing", async () => {
@@ -247,15 +247,19 @@ switch (command) {
     assert.match(noSuffix.output, /set PROMOTION_TAG_SUFFIX/);
   });
 
-  it("computes the retention from the lifecycle rule on promoted tags", async () => {
-    const { promotedRetainCount, imagesPushedOut } = await import(
+  it("reads the retention from the lifecycle rule on promoted tags, by count or by age", async () => {
+    const { promotedRule, imagesPushedOut, imagesExpiringByAge } = await import(
       pathToFileURL(path.join(SCRIPTS, "promote-images.mjs")).href
     );
     const text = JSON.stringify(
-      imageLifecyclePolicy({ promotedTagPrefix: "prod-", promotedRetainCount: 7, buildRetainCount: 9 }),
+      imageLifecyclePolicy({ promotedTagPrefix: "prod-", promotedRetainDays: 365, buildRetainCount: 9 }),
     );
-    assert.equal(promotedRetainCount(text, "prod-"), 7);
-    assert.equal(promotedRetainCount(text, "release-"), undefined);
+    assert.deepEqual(promotedRule(text, "prod-"), { days: 365 });
+    assert.equal(promotedRule(text, "release-"), undefined);
+    const byCount = {
+      rules: [{ selection: { tagPatternList: ["prod-*"], countType: "imageCountMoreThan", countNumber: 7 } }],
+    };
+    assert.deepEqual(promotedRule(JSON.stringify(byCount), "prod-"), { count: 7 });
     const details = [
       { imageDigest: "new", imageTags: ["prod-x"], imagePushedAt: day(3) },
       { imageDigest: "old", imageTags: ["x"], imagePushedAt: day(1) },
@@ -263,5 +267,11 @@ switch (command) {
     assert.deepEqual(imagesPushedOut(details, ["old"], "prod-", 1), ["old"]);
     assert.deepEqual(imagesPushedOut(details, ["old"], "prod-", 2), []);
     assert.deepEqual(imagesPushedOut(details, ["gone"], "prod-", 1), []);
+    // Kept 100 days, refused within 30 days of expiry: on 13 March (day 72) an image first pushed on 1 January
+    // is (71 days old), one pushed on 3 January is not yet (69); on 11 March neither is. Kept 365 days: none is.
+    const now = Date.parse(day(72));
+    assert.deepEqual(imagesExpiringByAge(details, ["old", "new"], 100, now), ["old"]);
+    assert.deepEqual(imagesExpiringByAge(details, ["old", "new"], 100, Date.parse(day(70))), []);
+    assert.deepEqual(imagesExpiringByAge(details, ["old", "new"], 365, now), []);
   });
 });

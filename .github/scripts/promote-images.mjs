@@ -54,15 +54,18 @@ const repoArgs = (image) => [
   image.repository,
 ];
 
-/** The promoted-images rule's count, from the repository's lifecycle policy; undefined when it has none. */
-export function promotedRetainCount(lifecyclePolicyText, prefix) {
+/**
+ * The lifecycle rule on promoted tags, from the repository's lifecycle policy: `{ count }` for a rule that keeps
+ * the newest N, `{ days }` for one that keeps each image N days after its first push; undefined when none.
+ */
+export function promotedRule(lifecyclePolicyText, prefix) {
   const policy = JSON.parse(lifecyclePolicyText);
   const rule = (policy.rules ?? []).find(
-    (r) =>
-      r.selection?.countType === "imageCountMoreThan" &&
-      JSON.stringify(r.selection?.tagPatternList) === JSON.stringify([`${prefix}*`]),
+    (r) => JSON.stringify(r.selection?.tagPatternList) === JSON.stringify([`${prefix}*`]),
   );
-  return rule?.selection.countNumber;
+  if (rule?.selection?.countType === "imageCountMoreThan") return { count: rule.selection.countNumber };
+  if (rule?.selection?.countType === "sinceImagePushed") return { days: rule.selection.countNumber };
+  return undefined;
 }
 
 /**
@@ -83,19 +86,28 @@ export function imagesPushedOut(details, releaseDigests, prefix, count) {
   return releaseDigests.filter((digest) => ranked.includes(digest) && ranked.indexOf(digest) >= count);
 }
 
+/**
+ * The release's images a keep-for-`days` rule would expire within `marginDays` of `now` (by first push), so
+ * within a stack's lifetime of running them: a promotion of such an image is refused.
+ */
+export function imagesExpiringByAge(details, releaseDigests, days, now, marginDays = 30) {
+  const limit = now - (days - marginDays) * 86_400_000;
+  return releaseDigests.filter((digest) => {
+    const d = details.find((i) => i.imageDigest === digest);
+    return d !== undefined && Date.parse(d.imagePushedAt) < limit;
+  });
+}
+
 function checkRetention(release, prefix) {
   const image = parseImageRef(Object.values(release)[0]);
-  let count;
+  let rule;
   try {
-    count = promotedRetainCount(
-      aws(["ecr", "get-lifecycle-policy", ...repoArgs(image)]).lifecyclePolicyText,
-      prefix,
-    );
+    rule = promotedRule(aws(["ecr", "get-lifecycle-policy", ...repoArgs(image)]).lifecyclePolicyText, prefix);
   } catch (err) {
     if (!/LifecyclePolicyNotFoundException/.test(err.message)) throw err;
   }
-  if (count === undefined) {
-    console.log(`no lifecycle rule counts ${prefix}* images: nothing can expire a promoted image`);
+  if (rule === undefined) {
+    console.log(`no lifecycle rule selects ${prefix}* images: nothing can expire a promoted image`);
     return;
   }
   const { imageDetails } = aws([
@@ -106,19 +118,29 @@ function checkRetention(release, prefix) {
     "tagStatus=TAGGED",
   ]);
   const digests = Object.values(release).map((ref) => parseImageRef(ref).digest);
-  const out = imagesPushedOut(imageDetails ?? [], digests, prefix, count);
+  const out =
+    rule.count !== undefined
+      ? imagesPushedOut(imageDetails ?? [], digests, prefix, rule.count)
+      : imagesExpiringByAge(imageDetails ?? [], digests, rule.days, Date.now());
   if (out.length > 0) {
     const services = Object.entries(release)
       .filter(([, ref]) => out.includes(parseImageRef(ref).digest))
       .map(([service]) => service);
+    const why =
+      rule.count !== undefined
+        ? `were first pushed before the newest ${rule.count} promoted images`
+        : `were first pushed more than ${rule.days - 30} days ago and are kept ${rule.days} days`;
     throw new Error(
-      `the images of ${services.join(", ")} were first pushed before the newest ${count} promoted images; ` +
-        "ECR would expire them within a day of this promotion while the stack runs them. Rebuild those " +
-        "services (any change to their build context gives a new image), or raise promotedImageRetainCount " +
-        "in the bootstrap of the account that holds the images.",
+      `the images of ${services.join(", ")} ${why}; ECR would expire them while the stack runs them. Rebuild ` +
+        "those services (any change to their build context gives a new image), or raise " +
+        "promotedImageRetainDays in the bootstrap of the account that holds the images.",
     );
   }
-  console.log(`every image of the release stays among the newest ${count} promoted images`);
+  console.log(
+    rule.count !== undefined
+      ? `every image of the release stays among the newest ${rule.count} promoted images`
+      : `every image of the release is kept at least 30 more days (${rule.days} days after its first push)`,
+  );
 }
 
 /** The digest a tag names, or undefined when no image has it. */
