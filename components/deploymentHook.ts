@@ -58,9 +58,6 @@ export const FUNCTION_CODE_DENIED = [
   "ec2:DeleteNetworkInterface",
   "ec2:AssignPrivateIpAddresses",
   "ec2:UnassignPrivateIpAddresses",
-  "logs:CreateLogGroup",
-  "logs:CreateLogStream",
-  "logs:PutLogEvents",
 ] as const;
 
 export interface DeploymentHookArgs extends CommonArgs {
@@ -160,15 +157,22 @@ export class DeploymentHook extends pulumi.ComponentResource {
               },
               {
                 // AWSLambdaVPCAccessExecutionRole grants these on "*" for Lambda to manage the function's network
-                // interfaces and write its logs. Calls Lambda makes for the function carry no
-                // lambda:SourceFunctionArn; calls from the function's own code do (Lambda developer guide,
-                // permissions-source-function-arn), so this denies them to the code only: it may describe, never
-                // change, anyone's network interfaces, and writes no logs itself (the runtime does).
-                Sid: "NotFromTheFunctionCode",
+                // interfaces. Lambda's own EC2 calls for a VPC function carry no lambda:SourceFunctionArn; calls
+                // from the function's code do (Lambda developer guide, permissions-source-function-arn), so this
+                // denies them to the code only: it may describe, never change, anyone's network interfaces.
+                Sid: "NoNetworkInterfaceChangesFromTheCode",
                 Effect: "Deny",
                 Action: [...FUNCTION_CODE_DENIED],
                 Resource: "*",
                 Condition: { Null: { "lambda:SourceFunctionArn": "false" } },
+              },
+              {
+                // The same managed policy lets the role write any log group. Lambda's log delivery for the
+                // function carries the key too, so this is not conditioned on it: no writes outside its group.
+                Sid: "NoLogsElsewhere",
+                Effect: "Deny",
+                Action: ["logs:CreateLogGroup", "logs:CreateLogStream", "logs:PutLogEvents"],
+                NotResource: [arn, `${arn}:*`],
               },
             ],
           } satisfies aws.iam.PolicyDocument),

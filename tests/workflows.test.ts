@@ -369,6 +369,8 @@ describe("delivery workflows", () => {
       );
       assert.equal(step.env?.REPORT, "${{ needs.cost.outputs.report }}");
       assert.match(step.run ?? "", /startswith\("<!-- ecs-json-api:cost -->"\)/, "one comment, updated");
+      // Only the workflow's own comment: anyone can write a comment that starts with the marker.
+      assert.match(step.run ?? "", /select\(\.user\.login == "github-actions\[bot\]" and/);
     });
 
     it("installs from the lockfile, runs the whole test suite, then the offline plan of both stacks", () => {

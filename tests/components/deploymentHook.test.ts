@@ -62,7 +62,9 @@ describe("DeploymentHook", () => {
     assert.deepEqual(JSON.parse(role.inputs.assumeRolePolicy).Statement[0].Principal, {
       Service: "lambda.amazonaws.com",
     });
-    const [statement, deny, ...others] = JSON.parse(e.named("hook-write-logs").inputs.policy).Statement;
+    const [statement, deny, logsDeny, ...others] = JSON.parse(
+      e.named("hook-write-logs").inputs.policy,
+    ).Statement;
     assert.deepEqual(others, []);
     assert.deepEqual(statement.Action, ["logs:CreateLogStream", "logs:PutLogEvents"]);
     // Lambda's VPC policy allows changing any network interface: the function's code may not.
@@ -79,6 +81,17 @@ describe("DeploymentHook", () => {
     assert.ok(
       !deny.Action.includes("ec2:DescribeNetworkInterfaces"),
       "the code finds the load balancer's addresses",
+    );
+    // Lambda delivers the function's logs with the function's ARN in the request: a log Deny conditioned on it
+    // would silence the function. Logs are denied outside its own group instead, whoever writes.
+    assert.ok(
+      !deny.Action.some((a: string) => a.startsWith("logs:")),
+      "the runtime's log delivery is not denied",
+    );
+    const group = e.named("hook-logs", "aws:cloudwatch/logGroup:LogGroup").state.arn;
+    assert.deepEqual(
+      [logsDeny.Effect, logsDeny.NotResource, logsDeny.Condition],
+      ["Deny", [group, `${group}:*`], undefined],
     );
     assert.equal(
       statement.Resource,

@@ -48,6 +48,11 @@ describe("stacks/schema", () => {
   });
 
   for (const stack of ["test", "prod"]) {
+    it(`${stack}: the stack file never commits resetTrafficRouting, which is for one up only`, () => {
+      // Left on, every up would rewrite the listener rules' weights, which ECS owns between releases.
+      assert.equal(readStackFile(stack)["ecs-json-api:resetTrafficRouting"], undefined);
+    });
+
     it(`${stack}: the stack file holds only keys of the schema, each differing from its default`, () => {
       const file = readStackFile(stack);
       const { defaults } = projectDefaults();
