@@ -3,6 +3,7 @@ import { execFileSync } from "node:child_process";
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { builtinModules } from "node:module";
 import { join } from "node:path";
+import { ENTRY_POINTS } from "../build/bundle";
 import { CONTAINER_USER } from "../src/contract/image";
 
 /**
@@ -93,19 +94,34 @@ describe("the container image", () => {
     assert.equal(runtime.from, `${image} AS runtime`);
   });
 
-  it("compiles TypeScript in the build stage with the lockfile's exact dependencies", () => {
+  it("type-checks and bundles in the build stage, with the lockfile's exact dependencies", () => {
     const runs = build.body.filter((i) => i.keyword === "RUN").map((i) => i.args);
     assert.match(runs[0], /^npm ci /);
-    assert.ok(runs.includes("npm run build"));
+    // tsc with noEmitOnError: a type error fails the image build.
     assert.equal(pkg.scripts.build, "tsc -p tsconfig.build.json");
+    assert.equal(pkg.scripts.bundle, "node build/bundle.js bundle");
+    assert.deepEqual(runs.slice(1), ["npm run build", "npm run bundle"]);
+    // The build stage installs with --omit=optional: esbuild's native binaries are optional dependencies, its
+    // WebAssembly build is not.
+    assert.match(read("build/bundle.js"), /require\("esbuild-wasm"\)/);
   });
 
-  it("installs production dependencies only in the runtime stage and copies just the compiled output", () => {
+  it("runs the bundle alone in the runtime stage: no npm install, no node_modules", () => {
     const runs = runtime.body.filter((i) => i.keyword === "RUN").map((i) => i.args);
     assert.equal(runs.length, 2);
-    assert.match(runs[0], /^npm ci --omit=dev --omit=optional /);
+    assert.ok(!runs.some((args) => /\bnpm\b/.test(args)), runs.join("; "));
     const copies = runtime.body.filter((i) => i.keyword === "COPY").map((i) => i.args);
-    assert.deepEqual(copies, ["package.json package-lock.json ./", "--from=build /app/dist ./dist"]);
+    assert.deepEqual(copies, ["--from=build /app/bundle ./dist"]);
+  });
+
+  it("bundles exactly the entry points the image runs: the CMD, the health check and the warm-up", () => {
+    const commands = [
+      runtime.body.at(-1)?.args,
+      runtime.body.find((i) => i.keyword === "HEALTHCHECK")?.args,
+      runtime.body.find((i) => i.keyword === "RUN" && i.args.startsWith("node "))?.args,
+    ].join(" ");
+    const run = [...commands.matchAll(/dist\/(\w+)\.js/g)].map((m) => m[1]);
+    assert.deepEqual([...new Set(run)].sort(), [...ENTRY_POINTS].sort());
   });
 
   it("fills the compile cache as the task's user and fails the build unless that user reads every module from it", () => {
@@ -123,11 +139,12 @@ describe("the container image", () => {
       "an ENV after the warm-up changes what the task runs with",
     );
     // The folder exists and is the node user's before the warm-up (the rest of /app stays root's).
-    const install = runtime.body.find((i) => i.keyword === "RUN" && i.args.startsWith("npm ci"));
-    assert.match(
-      String(install?.args),
-      /mkdir "\$NODE_COMPILE_CACHE" && chown node:node "\$NODE_COMPILE_CACHE"$/,
+    const folder = runtime.body.findIndex((i) => i.keyword === "RUN" && i.args.startsWith("mkdir"));
+    assert.equal(
+      runtime.body[folder]?.args,
+      'mkdir "$NODE_COMPILE_CACHE" && chown node:node "$NODE_COMPILE_CACHE"',
     );
+    assert.ok(folder < keywords.indexOf("USER"), "the folder is made as root, before USER node");
     assert.ok(
       runtime.body.some((i) => i.keyword === "ENV" && /\bNODE_COMPILE_CACHE=\/app\/\S+/.test(i.args)),
       "NODE_COMPILE_CACHE is not set for both the warm-up and the task",
@@ -153,15 +170,6 @@ describe("the container image", () => {
     assert.match(String(healthcheck?.args), /CMD \["node", "dist\/healthcheck\.js"\]$/);
   });
 
-  it("builds dist/server.js, dist/healthcheck.js and dist/warmup.js, the paths the image runs", () => {
-    for (const file of ["dist/server.js", "dist/healthcheck.js", "dist/warmup.js"]) {
-      assert.ok(
-        existsSync(join(SERVICE_DIR, file)),
-        `${file} is missing: npm run build (npm test does) makes it`,
-      );
-    }
-  });
-
   it("keeps in the build context every file the Dockerfile copies, and leaves out the rest", () => {
     const sources = [
       ...new Set(
@@ -176,6 +184,7 @@ describe("the container image", () => {
       "tsconfig.json",
       "tsconfig.build.json",
       "src",
+      "build",
     ]);
     for (const source of sources) {
       assert.ok(existsSync(join(SERVICE_DIR, source)), `${source} does not exist`);
@@ -184,7 +193,7 @@ describe("the container image", () => {
     for (const file of readdirSync(join(SERVICE_DIR, "src"))) {
       assert.ok(!ignored(`src/${file}`, dockerignore), `.dockerignore excludes src/${file}`);
     }
-    for (const heavy of ["node_modules", "dist", "test", "dev", "bench", "README.md"]) {
+    for (const heavy of ["node_modules", "dist", "bundle", "test", "dev", "bench", "README.md"]) {
       assert.ok(ignored(heavy, dockerignore), `.dockerignore lets ${heavy} into the context`);
     }
   });
