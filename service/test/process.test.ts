@@ -1,7 +1,8 @@
 import assert from "node:assert/strict";
 import { type ChildProcess, spawn, spawnSync } from "node:child_process";
 import { chmod, mkdtemp, rm } from "node:fs/promises";
-import { Agent } from "node:http";
+import { Agent, createServer } from "node:http";
+import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
@@ -80,6 +81,10 @@ async function startChild(env: NodeJS.ProcessEnv): Promise<Child> {
 }
 
 describe("the image's server process (the bundle)", () => {
+  let emulator: Emulator;
+  let proxy: S3Proxy;
+  const children: ChildProcess[] = [];
+
   before(async function () {
     this.timeout(120_000);
     IMAGE_DIR = await mkdtemp(join(tmpdir(), "image-dist-"));
@@ -92,13 +97,6 @@ describe("the image's server process (the bundle)", () => {
     SERVER = join(IMAGE_DIR, "server.js");
     HEALTHCHECK = join(IMAGE_DIR, "healthcheck.js");
     WARMUP = join(IMAGE_DIR, "warmup.js");
-  });
-  after(() => rm(IMAGE_DIR, { recursive: true, force: true }));
-  let emulator: Emulator;
-  let proxy: S3Proxy;
-  const children: ChildProcess[] = [];
-
-  before(async () => {
     emulator = await startEmulator({ buckets: ["docs"] });
     await uploadContent(emulator.client, "docs", "");
     proxy = await S3Proxy.start(emulator.endpoint);
@@ -107,6 +105,7 @@ describe("the image's server process (the bundle)", () => {
     for (const child of children) if (child.exitCode === null) child.kill("SIGKILL");
     await proxy.close();
     await emulator.close();
+    await rm(IMAGE_DIR, { recursive: true, force: true });
   });
 
   const serverEnv = () => ({
@@ -192,7 +191,9 @@ describe("the image's server process (the bundle)", () => {
       if (major < 22) this.skip();
       cache = await mkdtemp(join(tmpdir(), "compile-cache-"));
     });
-    afterEach(() => rm(cache, { recursive: true, force: true }));
+    afterEach(async () => {
+      if (cache) await rm(cache, { recursive: true, force: true });
+    });
 
     it("fills the cache without touching S3, and --check proves that a second start reads every module from it", async () => {
       const filled = await run(WARMUP, { NODE_COMPILE_CACHE: cache }).exited;
@@ -231,6 +232,45 @@ describe("the image's server process (the bundle)", () => {
       assert.equal(checked.code, 1, checked.stdout);
       assert.match(checked.stderr, /warm-up check for uid 1000: .*compiled from source/);
     });
+  });
+
+  it("signs its S3 reads with the task role's credentials, from the ECS container credentials endpoint", async () => {
+    // In a task the SDK finds no keys in the environment and asks the ECS agent's endpoint for the task role's
+    // temporary credentials: a provider the SDK loads with a dynamic import, which the bundle must hold. Played
+    // here by a loopback endpoint (the SDK accepts AWS_CONTAINER_CREDENTIALS_FULL_URI on loopback hosts).
+    const credentials = {
+      AccessKeyId: "ASIATASKROLEEXAMPLE",
+      SecretAccessKey: "task-role-secret",
+      Token: "task-role-session-token",
+      Expiration: new Date(Date.now() + 3_600_000).toISOString(),
+    };
+    const asked: string[] = [];
+    const endpoint = createServer((req, res) => {
+      asked.push(`${req.method} ${req.url} ${req.headers.authorization ?? ""}`);
+      res.writeHead(200, { "content-type": "application/json" }).end(JSON.stringify(credentials));
+    });
+    await new Promise<void>((resolve) => endpoint.listen(0, "127.0.0.1", resolve));
+    const { port } = endpoint.address() as AddressInfo;
+    try {
+      const { AWS_ACCESS_KEY_ID: _id, AWS_SECRET_ACCESS_KEY: _secret, ...withoutKeys } = serverEnv();
+      const child = await startChild({
+        ...withoutKeys,
+        AWS_CONTAINER_CREDENTIALS_FULL_URI: `http://127.0.0.1:${port}/v2/credentials/task`,
+        AWS_CONTAINER_AUTHORIZATION_TOKEN: "agent-token",
+      });
+      children.push(child.process);
+      const before = proxy.requests.length;
+      await httpGet(child.url, "/api/foo");
+      child.process.kill("SIGTERM");
+      await child.exited;
+      const read = proxy.requests.slice(before).find((r) => r.path.includes("foo.json"));
+      assert.ok(read, "the service did not read foo.json from S3");
+      assert.match(String(read.authorization), /Credential=ASIATASKROLEEXAMPLE\//);
+      assert.equal(read.securityToken, "task-role-session-token");
+      assert.deepEqual(asked, ["GET /v2/credentials/task agent-token"]);
+    } finally {
+      endpoint.close();
+    }
   });
 
   it("has a health check script that exits 0 while the server is up and 1 once it is gone", async () => {

@@ -7,6 +7,10 @@ export interface ProxiedRequest {
   readonly method: string;
   readonly path: string;
   readonly ifNoneMatch: string | undefined;
+  /** The SigV4 Authorization header: its `Credential=<access key id>/...` names the signing credentials. */
+  readonly authorization: string | undefined;
+  /** X-Amz-Security-Token: the session token of temporary credentials (a task role's). */
+  readonly securityToken: string | undefined;
   status?: number;
 }
 
@@ -29,6 +33,8 @@ export class S3Proxy {
         method: req.method ?? "",
         path: req.url ?? "",
         ifNoneMatch: req.headers["if-none-match"] as string | undefined,
+        authorization: req.headers.authorization,
+        securityToken: req.headers["x-amz-security-token"] as string | undefined,
       };
       this.requests.push(record);
       if (this.delayMs > 0) await sleep(this.delayMs);
