@@ -14,9 +14,17 @@
  * `warmup.js` requires `./server` (the bundle beside it) rather than a copy of it: the warm-up must load the very
  * file the task runs, or the compile cache it fills would be for another file. Runs on the build stage's Node with
  * esbuild's WebAssembly build: no native binary, which `npm ci --omit=optional` would leave out.
+ *
+ * Two checks and a file besides: any import left outside the bundle other than Node's built-ins (and the warm-up's
+ * `./server`) fails the build, since the image has nothing else to load it from (esbuild leaves a `require` inside
+ * try/catch outside the bundle without a word). Beside the code, what the image holds, since neither scanners nor
+ * readers can find it in node_modules any more: `THIRD_PARTY_LICENSES.txt`, the licence of every package inside,
+ * as their licences ask of a copy, and `sbom.cdx.json`, a CycloneDX SBOM of exactly those packages and versions
+ * (`npm sbom --omit dev` leaves out production packages that dev tools share, lru-cache among them: measured).
  */
 const { build } = require("esbuild-wasm");
-const { mkdir, writeFile } = require("node:fs/promises");
+const { readdir, readFile, mkdir, writeFile } = require("node:fs/promises");
+const { builtinModules } = require("node:module");
 const { join } = require("node:path");
 
 /** The entry points the image runs (Dockerfile CMD, the task's health check command, the warm-up). */
@@ -26,16 +34,22 @@ const ENTRY_POINTS = ["server", "warmup", "healthcheck"];
 const TARGET = "node24";
 
 /**
- * Bundles the service from `src/` (beside this folder) into `outDir`.
+ * Bundles the service into `outDir`: the entry points of `srcDir` (the service's src/ unless given).
  * @param {string} outDir
+ * @param {{ srcDir?: string, entryPoints?: readonly string[] }} [options]
  * @returns {Promise<string[]>} the files written
  */
-async function bundle(outDir) {
-  const srcDir = join(__dirname, "..", "src");
+async function bundle(outDir, options = {}) {
+  const srcDir = options.srcDir ?? join(__dirname, "..", "src");
+  // esbuild names inputs relative to this folder (the service's, whatever the caller's working folder).
+  const root = join(srcDir, "..");
+  const entryPoints = options.entryPoints ?? ENTRY_POINTS;
   await mkdir(outDir, { recursive: true });
   /** @type {string[]} */
   const written = [];
-  for (const name of ENTRY_POINTS) {
+  /** @type {Set<string>} */
+  const inputs = new Set();
+  for (const name of entryPoints) {
     const outfile = join(outDir, `${name}.js`);
     const result = await build({
       entryPoints: [join(srcDir, `${name}.ts`)],
@@ -49,20 +63,119 @@ async function bundle(outDir) {
       // The warm-up loads the server bundle beside it, not a second copy of the server.
       external: name === "warmup" ? ["./server"] : [],
       logLevel: "silent",
+      metafile: true,
+      absWorkingDir: root,
     });
-    // A warning is a require esbuild could not follow (it would fail in the task, not here) or code it doubts.
-    if (result.warnings.length > 0) {
-      const shown = result.warnings.map(
-        (w) => `${w.location?.file ?? "?"}:${w.location?.line ?? "?"}: ${w.text}`,
-      );
-      throw new Error(`bundling ${name}: ${shown.join("; ")}`);
+    // A warning is code esbuild doubts; an import it left outside is one the task could not load.
+    const problems = result.warnings.map(
+      (w) => `${w.location?.file ?? "?"}:${w.location?.line ?? "?"}: ${w.text}`,
+    );
+    for (const output of Object.values(result.metafile.outputs)) {
+      for (const { path, kind, external } of output.imports) {
+        if (external && !isBuiltin(path) && !(name === "warmup" && path === "./server")) {
+          problems.push(`${path} (${kind}) is left outside the bundle, and the image has no node_modules`);
+        }
+      }
     }
+    if (problems.length > 0) throw new Error(`bundling ${name}: ${problems.join("; ")}`);
+    for (const input of Object.keys(result.metafile.inputs)) inputs.add(input);
     written.push(outfile);
   }
   const manifest = join(outDir, "package.json");
   await writeFile(manifest, `${JSON.stringify({ private: true, type: "commonjs" })}\n`);
   written.push(manifest);
+  const packages = await readPackages(packageRoots(inputs, root));
+  const licenses = join(outDir, "THIRD_PARTY_LICENSES.txt");
+  await writeFile(licenses, licenseText(packages));
+  const sbom = join(outDir, "sbom.cdx.json");
+  await writeFile(sbom, `${JSON.stringify(cycloneDx(packages), null, 2)}\n`);
+  written.push(licenses, sbom);
   return written;
+}
+
+/** @param {string} path */
+function isBuiltin(path) {
+  return path.startsWith("node:") || builtinModules.includes(path);
+}
+
+/**
+ * The package folders the bundle's inputs come from (`node_modules/fastify`, `node_modules/@aws-sdk/client-s3`,
+ * nested ones too), sorted, as absolute paths.
+ * @param {Iterable<string>} inputs esbuild's input paths, relative to the working folder
+ * @param {string} root the folder they are relative to
+ */
+function packageRoots(inputs, root) {
+  /** @type {Set<string>} */
+  const roots = new Set();
+  for (const input of inputs) {
+    const match = /^(.*node_modules\/(?:@[^/]+\/)?[^/]+)\//.exec(input.replaceAll("\\", "/"));
+    if (match) roots.add(match[1]);
+  }
+  return [...roots].sort().map((relative) => join(root, relative));
+}
+
+/** @typedef {{ name: string, version: string, license: string | undefined, text: string | undefined }} BundledPackage */
+
+/**
+ * Each package's name, version, licence and licence text (its LICENSE, LICENCE or COPYING file). A package with
+ * neither a licence file nor a package.json `license` fails the build.
+ * @param {string[]} roots
+ * @returns {Promise<BundledPackage[]>}
+ */
+async function readPackages(roots) {
+  /** @type {BundledPackage[]} */
+  const packages = [];
+  for (const root of roots) {
+    const pkg = JSON.parse(await readFile(join(root, "package.json"), "utf8"));
+    const file = (await readdir(root)).find((entry) => /^(licen[cs]e|copying)(\.|$)/i.test(entry));
+    const text = file ? (await readFile(join(root, file), "utf8")).trim() : undefined;
+    packages.push({ name: pkg.name, version: pkg.version, license: pkg.license, text });
+  }
+  const unlicensed = packages.filter((p) => !p.text && !p.license).map((p) => `${p.name}@${p.version}`);
+  if (unlicensed.length > 0) throw new Error(`no licence found for ${unlicensed.join(", ")}`);
+  return packages;
+}
+
+/** @param {BundledPackage[]} packages */
+function licenseText(packages) {
+  const sections = packages.map(
+    (p) => `${p.name}@${p.version} (${p.license ?? "see below"})\n\n${p.text ?? `License: ${p.license}`}\n`,
+  );
+  const rule = `\n${"-".repeat(78)}\n\n`;
+  return `Third-party software in this image's dist/*.js, ${packages.length} packages:\n\n${sections.join(rule)}`;
+}
+
+/**
+ * A CycloneDX 1.5 SBOM of the bundled packages: one `library` component each, with its package URL
+ * (`pkg:npm/%40scope/name@version`) and licence. No timestamp or serial number: the same bundle, the same file.
+ * @param {BundledPackage[]} packages
+ */
+function cycloneDx(packages) {
+  return {
+    bomFormat: "CycloneDX",
+    specVersion: "1.5",
+    version: 1,
+    metadata: { component: { type: "application", name: "ecs-json-api-service", "bom-ref": "service" } },
+    components: packages.map((p) => {
+      const [group, name] = p.name.startsWith("@") ? p.name.split("/") : [undefined, p.name];
+      const purl = `pkg:npm/${group ? `${encodeURIComponent(group)}/` : ""}${name}@${p.version}`;
+      return {
+        type: "library",
+        "bom-ref": purl,
+        ...(group ? { group } : {}),
+        name,
+        version: p.version,
+        purl,
+        ...(p.license
+          ? {
+              licenses: /^[A-Za-z0-9.+-]+$/.test(p.license)
+                ? [{ license: { id: p.license } }]
+                : [{ expression: p.license }],
+            }
+          : {}),
+      };
+    }),
+  };
 }
 
 module.exports = { bundle, ENTRY_POINTS };
