@@ -7,18 +7,28 @@
 import type { Usage } from "../lib/cost";
 import type { PlanResource } from "../lib/plan";
 
-export function res(type: string, name: string, inputs: Record<string, unknown> = {}): PlanResource {
+/** A resource of the synthetic graph, as a child of the component `parent` (ecs-json-api:demo:Demo) when given. */
+export function res(
+  type: string,
+  name: string,
+  inputs: Record<string, unknown> = {},
+  parent?: string,
+): PlanResource {
   const kind = type.split(":").pop()?.toLowerCase() ?? "";
   return {
     type,
     name,
     custom: !type.startsWith("ecs-json-api:") && type !== "pulumi:pulumi:Stack",
     inputs,
-    state: { ...inputs, name: `${name}-abc1234`, arn: `arn:aws:x:eu-west-1:1:${kind}/${name}` },
+    state: { ...inputs, name: `${name}-abc1234`, arn: ARN(name, kind) },
+    ...(parent ? { parent: { type: "ecs-json-api:demo:Demo", name: parent } } : {}),
   };
 }
 
-const ARN = (name: string, kind: string) => `arn:aws:x:eu-west-1:1:${kind}/${name}`;
+/** The ARN the mocks give the resource `name` of `kind`. */
+export function ARN(name: string, kind: string): string {
+  return `arn:aws:x:eu-west-1:1:${kind}/${name}`;
+}
 
 /** Round numbers for the arithmetic: 10 requests a second of 100 bytes in, 900 out, 200 bytes of log each. */
 export const USAGE: Partial<Usage> = {

@@ -24,26 +24,7 @@ import {
   resourceTree,
   stackDiagram,
 } from "../lib/plan";
-
-/** A resource of the synthetic graph; the state echoes the inputs plus an ARN and a name, like the mocks. */
-function res(
-  type: string,
-  name: string,
-  inputs: Record<string, unknown> = {},
-  parent?: string,
-): PlanResource {
-  const kind = type.split(":").pop()?.toLowerCase() ?? "";
-  return {
-    type,
-    name,
-    custom: !type.startsWith("ecs-json-api:") && type !== "pulumi:pulumi:Stack",
-    inputs,
-    state: { ...inputs, name: `${name}-abc1234`, arn: `arn:aws:x:eu-west-1:1:${kind}/${name}` },
-    ...(parent ? { parent: { type: "ecs-json-api:demo:Demo", name: parent } } : {}),
-  };
-}
-
-const ARN = (name: string, kind: string) => `arn:aws:x:eu-west-1:1:${kind}/${name}`;
+import { ARN, res } from "./costFixture";
 
 /** A two-AZ stack with one of everything, HTTPS with the HTTP listener redirecting, on Spot instances. */
 function smallGraph(extra: PlanResource[] = []): PlanResource[] {
