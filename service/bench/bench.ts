@@ -8,7 +8,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import autocannon from "autocannon";
 import { type BenchResults, type LoadFigures, startFigures, TARGETS, targetsMet } from "./results";
-import { createRuntimeCopy, runtimeEnvironment } from "./runtimeCopy";
+import { createRuntimeCopy, type RuntimeCopy, runtimeEnvironment } from "./runtimeCopy";
 
 /**
  * `npm run bench`: every figure of the performance targets in one run, written to bench/results.json and printed
@@ -73,24 +73,21 @@ interface Service {
   readonly startCpuMs: number;
 }
 
-/** Starts `node dist/server.js` (in `cwd`, as `user`) and waits for the first 200 on `path`; logs go nowhere. */
-async function startService(
-  env: NodeJS.ProcessEnv,
-  options: { cwd?: string; user?: { uid: number; gid: number }; path?: string } = {},
-): Promise<Service> {
+/** Starts `node dist/server.js` in the runtime copy, as its user, and waits for the first 200 on `path`; logs go nowhere. */
+async function startService(copy: RuntimeCopy, env: NodeJS.ProcessEnv, path = "/healthz"): Promise<Service> {
   const port = await freePort();
   const started = performance.now();
   const child = track(
     spawn(NODE, ["dist/server.js"], {
-      cwd: options.cwd ?? SERVICE_DIR,
+      cwd: copy.dir,
       env: { PATH: process.env.PATH, HOST: "127.0.0.1", PORT: String(port), ...env },
       stdio: "ignore",
-      ...(options.user ?? {}),
+      ...(copy.user ?? {}),
     }),
   );
   const url = `http://127.0.0.1:${port}`;
   // Poll every 5 ms: a tighter connect loop would steal the CPU the starting process needs on a small machine.
-  while (!(await answers200(`${url}${options.path ?? "/healthz"}`))) {
+  while (!(await answers200(`${url}${path}`))) {
     if (child.exitCode !== null) throw new Error(`the service exited ${child.exitCode}`);
     await sleep(5);
   }
@@ -199,17 +196,16 @@ async function main(): Promise<void> {
   process.stdout.write("Building a copy of the runtime stage (the bundle, its compile cache)...\n");
   const copy = await createRuntimeCopy(SERVICE_DIR, NODE, runtime);
   // The service runs from the copy, as the task runs the image: bundled, from its compile cache, as uid 1000.
-  const asImage = { cwd: copy.dir, user: copy.user };
   const cached = { NODE_COMPILE_CACHE: copy.cacheDir };
 
   // Every server up at once (idle ones cost nothing); then rounds that load each in turn, so a burst of noise
   // from elsewhere on the machine hits every target alike rather than one whole run. Medians over the rounds.
   const bare = await spawnJson<{ url: string }>(["--import", "tsx", "bench/bare.ts"], {});
-  const warm = await startService({ ...s3Env, ...cached }, asImage);
+  const warm = await startService(copy, { ...s3Env, ...cached });
   // RSS at start: once the S3 client is loaded (a second after listening), as a task's before its first request.
   await sleep(1500);
   const startRss = rssMb(warm.child);
-  const quiet = await startService({ ...s3Env, ...cached, LOG_LEVEL: "warn" }, asImage);
+  const quiet = await startService(copy, { ...s3Env, ...cached, LOG_LEVEL: "warn" });
   const targets = [
     { url: `${bare.info.url}/bare`, server: bare.child },
     { url: `${warm.url}/api/foo`, server: warm.child },
@@ -223,7 +219,7 @@ async function main(): Promise<void> {
   }
   const afterWarmRss = rssMb(warm.child);
   for (const child of [bare.child, quiet.child, warm.child]) await stop(child);
-  const off = await startService({ ...s3Env, ...cached, CACHE_TTL_MS: "0" }, asImage);
+  const off = await startService(copy, { ...s3Env, ...cached, CACHE_TTL_MS: "0" });
   const cold = await load(`${off.url}/api/foo`, off.child, true);
   await stop(off.child);
 
@@ -238,7 +234,6 @@ async function main(): Promise<void> {
   const withoutCache: number[] = [];
   const firstDocument: number[] = [];
   try {
-    const options = asImage;
     for (let i = 0; i < COLD_STARTS; i++) {
       // Interleaved, so machine noise spreads over the three kinds alike.
       for (const [times, env, path] of [
@@ -246,7 +241,7 @@ async function main(): Promise<void> {
         [withoutCache, {}, "/healthz"],
         [firstDocument, { NODE_COMPILE_CACHE: copy.cacheDir }, "/api/foo"],
       ] as const) {
-        const service = await startService({ ...s3Env, ...env }, { ...options, path });
+        const service = await startService(copy, { ...s3Env, ...env }, path);
         times.push(service.startMs);
         if (times === withCache) withCacheCpu.push(service.startCpuMs);
         await stop(service.child);

@@ -24,7 +24,7 @@
  */
 const { build } = require("esbuild-wasm");
 const { readdir, readFile, mkdir, writeFile } = require("node:fs/promises");
-const { builtinModules } = require("node:module");
+const { isBuiltin } = require("node:module");
 const { join } = require("node:path");
 
 /** The entry points the image runs (Dockerfile CMD, the task's health check command, the warm-up). */
@@ -51,6 +51,8 @@ async function bundle(outDir, options = {}) {
   const inputs = new Set();
   for (const name of entryPoints) {
     const outfile = join(outDir, `${name}.js`);
+    // The warm-up loads the server bundle beside it, not a second copy of the server.
+    const external = name === "warmup" ? ["./server"] : [];
     const result = await build({
       entryPoints: [join(srcDir, `${name}.ts`)],
       outfile,
@@ -60,8 +62,7 @@ async function bundle(outDir, options = {}) {
       format: "cjs",
       minifySyntax: true,
       legalComments: "eof",
-      // The warm-up loads the server bundle beside it, not a second copy of the server.
-      external: name === "warmup" ? ["./server"] : [],
+      external,
       logLevel: "silent",
       metafile: true,
       absWorkingDir: root,
@@ -71,8 +72,8 @@ async function bundle(outDir, options = {}) {
       (w) => `${w.location?.file ?? "?"}:${w.location?.line ?? "?"}: ${w.text}`,
     );
     for (const output of Object.values(result.metafile.outputs)) {
-      for (const { path, kind, external } of output.imports) {
-        if (external && !isBuiltin(path) && !(name === "warmup" && path === "./server")) {
+      for (const { path, kind, external: left } of output.imports) {
+        if (left && !isBuiltin(path) && !external.includes(path)) {
           problems.push(`${path} (${kind}) is left outside the bundle, and the image has no node_modules`);
         }
       }
@@ -91,11 +92,6 @@ async function bundle(outDir, options = {}) {
   await writeFile(sbom, `${JSON.stringify(cycloneDx(packages), null, 2)}\n`);
   written.push(licenses, sbom);
   return written;
-}
-
-/** @param {string} path */
-function isBuiltin(path) {
-  return path.startsWith("node:") || builtinModules.includes(path);
 }
 
 /**
