@@ -71,6 +71,18 @@ export function urnParts(urn: string): { stack: string; project: string } {
 /** Stack names treated as production unless a policy's config says otherwise. */
 export const DEFAULT_PROD_STACKS = ["prod"];
 
+/** The config schema of a policy held to production stacks only: `prodStacks`, read back with isProdUrn. */
+export const PROD_STACKS_CONFIG = {
+  properties: {
+    prodStacks: {
+      type: "array" as const,
+      items: { type: "string" as const },
+      default: DEFAULT_PROD_STACKS,
+      description: "Stacks held to production rules.",
+    },
+  },
+};
+
 /** True when the URN's stack is one of `prodStacks`. */
 export function isProdUrn(urn: string, prodStacks: string[] = DEFAULT_PROD_STACKS): boolean {
   return prodStacks.includes(urnParts(urn).stack);

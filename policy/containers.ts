@@ -12,8 +12,8 @@ import {
 import {
   asArray,
   controls,
-  DEFAULT_PROD_STACKS,
   isProdUrn,
+  PROD_STACKS_CONFIG,
   parseJson,
   referenced,
   resourcesOf,
@@ -198,16 +198,7 @@ export const alarmRollbackInProd: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "high",
   tags: ["design:reliability"],
-  configSchema: {
-    properties: {
-      prodStacks: {
-        type: "array" as const,
-        items: { type: "string" as const },
-        default: DEFAULT_PROD_STACKS,
-        description: "Stacks held to production rules.",
-      },
-    },
-  },
+  configSchema: PROD_STACKS_CONFIG,
   validateResource: validateResourceOfType(aws.ecs.Service, (svc, args, report) => {
     const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();
     if (!isProdUrn(args.urn, prodStacks)) args.notApplicable("not a production stack");

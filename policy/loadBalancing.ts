@@ -7,8 +7,8 @@ import type { ResourceValidationPolicy, StackValidationPolicy } from "@pulumi/po
 import {
   asArray,
   controls,
-  DEFAULT_PROD_STACKS,
   isProdUrn,
+  PROD_STACKS_CONFIG,
   referenced,
   resourcesOf,
   validateResourceOfTypes,
@@ -42,17 +42,6 @@ function applicationOnly(props: LoadBalancerProps, notApplicable: (reason: strin
   const type = props.loadBalancerType ?? "application";
   if (type !== "application") notApplicable(`a ${type} load balancer is not an Application Load Balancer`);
 }
-
-const prodConfig = {
-  properties: {
-    prodStacks: {
-      type: "array" as const,
-      items: { type: "string" as const },
-      default: DEFAULT_PROD_STACKS,
-      description: "Stacks held to production rules.",
-    },
-  },
-};
 
 export const dropInvalidHeaders: ResourceValidationPolicy = {
   name: "alb-drop-invalid-headers",
@@ -88,7 +77,7 @@ export const deletionProtectionInProd: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "medium",
   tags: controls("ELB.6", "CKV_AWS_150"),
-  configSchema: prodConfig,
+  configSchema: PROD_STACKS_CONFIG,
   validateResource: validateResourceOfTypes<LoadBalancerProps>(LOAD_BALANCERS, (lb, args, report) => {
     applicationOnly(lb, args.notApplicable);
     const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();
@@ -104,7 +93,7 @@ export const accessLogsInProd: ResourceValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "medium",
   tags: controls("ELB.5", "CKV_AWS_91"),
-  configSchema: prodConfig,
+  configSchema: PROD_STACKS_CONFIG,
   validateResource: validateResourceOfTypes<LoadBalancerProps>(LOAD_BALANCERS, (lb, args, report) => {
     applicationOnly(lb, args.notApplicable);
     const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();

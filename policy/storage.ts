@@ -8,8 +8,8 @@ import type { PolicyResource, StackValidationArgs, StackValidationPolicy } from 
 import {
   asArray,
   controls,
-  DEFAULT_PROD_STACKS,
   isProdUrn,
+  PROD_STACKS_CONFIG,
   type ResourceClass,
   referenced,
   resourcesOf,
@@ -221,16 +221,7 @@ export const serverAccessLogsInProd: StackValidationPolicy = {
   enforcementLevel: "mandatory",
   severity: "low",
   tags: controls("S3.9", "CKV_AWS_18"),
-  configSchema: {
-    properties: {
-      prodStacks: {
-        type: "array" as const,
-        items: { type: "string" as const },
-        default: DEFAULT_PROD_STACKS,
-        description: "Stacks held to production rules.",
-      },
-    },
-  },
+  configSchema: PROD_STACKS_CONFIG,
   validateStack: (args, report) => {
     const { prodStacks } = args.getConfig<{ prodStacks?: string[] }>();
     for (const { bucket, companions } of bucketsWith(args, aws.s3.BucketLogging, aws.s3.BucketLoggingV2)) {
