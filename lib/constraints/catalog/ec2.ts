@@ -28,6 +28,17 @@ const EBS_SIZES: Record<string, [number, number]> = {
   standard: [1, 1024],
 };
 
+/** An interface or gateway endpoint's service name, on aws.ec2.VpcEndpoint and in awsx's vpcEndpointSpecs alike. */
+const endpointServiceName = pattern(
+  /com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+/,
+  "com.amazonaws.<region>.<service>",
+  doc(
+    "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
+    "AWS services that integrate with AWS PrivateLink",
+  ),
+  ["s3", "com.amazonaws.s3", "amazonaws.com.eu-west-1.s3"],
+);
+
 const booleanString = (member: string, quote: string) =>
   oneOf(["true", "false"], apiReference("ec2", member, quote));
 
@@ -236,17 +247,7 @@ export const EC2: Record<string, TypeConstraints> = {
   "aws:ec2/vpcEndpoint:VpcEndpoint": {
     fields: {
       vpcEndpointType: [botocore("ec2", "CreateVpcEndpointRequest.VpcEndpointType")],
-      serviceName: [
-        pattern(
-          /com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+/,
-          "com.amazonaws.<region>.<service>",
-          doc(
-            "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
-            "AWS services that integrate with AWS PrivateLink",
-          ),
-          ["s3", "com.amazonaws.s3", "amazonaws.com.eu-west-1.s3"],
-        ),
-      ],
+      serviceName: [endpointServiceName],
     },
     unconstrained: {
       vpcId: NO_CONSTRAINT.reference,
@@ -294,17 +295,7 @@ export const EC2: Record<string, TypeConstraints> = {
         oneOf(Object.values(awsxEnums.ec2.VpcEndpointStrategy), awsx("VpcEndpointStrategy")),
       ],
       "vpcEndpointSpecs[].vpcEndpointType": [botocore("ec2", "CreateVpcEndpointRequest.VpcEndpointType")],
-      "vpcEndpointSpecs[].serviceName": [
-        pattern(
-          /com\.amazonaws\.[a-z0-9-]+\.[a-z0-9.-]+/,
-          "com.amazonaws.<region>.<service>",
-          doc(
-            "https://docs.aws.amazon.com/vpc/latest/privatelink/aws-services-privatelink-support.html",
-            "AWS services that integrate with AWS PrivateLink",
-          ),
-          ["s3", "com.amazonaws.s3", "amazonaws.com.eu-west-1.s3"],
-        ),
-      ],
+      "vpcEndpointSpecs[].serviceName": [endpointServiceName],
     },
     unconstrained: {
       numberOfAvailabilityZones:
