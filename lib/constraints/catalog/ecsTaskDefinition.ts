@@ -25,6 +25,18 @@ const LOG_OPTIONS = apiReference(
 const LOG_GROUP_NAME = botocore("logs", "CreateLogGroupRequest.logGroupName");
 const REGION = regionRule();
 
+/** A container's memory, hard limit or reservation alike: at least 6 MiB. */
+const containerMemory = range(
+  6,
+  undefined,
+  apiReference(
+    "ecs",
+    "ContainerDefinition.memory",
+    "So, don't specify less than 6 MiB of memory for your containers.",
+  ),
+  { integer: true },
+);
+
 /** The container definitions document, as RegisterTaskDefinition reads it. */
 const CONTAINER_DEFINITIONS: DocumentConstraints = {
   fields: {
@@ -56,30 +68,8 @@ const CONTAINER_DEFINITIONS: DocumentConstraints = {
         ],
       ),
     ],
-    "[].memory": [
-      range(
-        6,
-        undefined,
-        apiReference(
-          "ecs",
-          "ContainerDefinition.memory",
-          "So, don't specify less than 6 MiB of memory for your containers.",
-        ),
-        { integer: true },
-      ),
-    ],
-    "[].memoryReservation": [
-      range(
-        6,
-        undefined,
-        apiReference(
-          "ecs",
-          "ContainerDefinition.memory",
-          "So, don't specify less than 6 MiB of memory for your containers.",
-        ),
-        { integer: true },
-      ),
-    ],
+    "[].memory": [containerMemory],
+    "[].memoryReservation": [containerMemory],
     "[].cpu": [
       range(
         0,

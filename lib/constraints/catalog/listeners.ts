@@ -60,6 +60,17 @@ const actionUnconstrained = (prefix: string): Record<string, string> => ({
   [`${prefix}.forward.stickiness.enabled`]: NO_CONSTRAINT.boolean,
 });
 
+/** A query string condition's key and value alike: 1 to 128 characters. */
+const queryStringPart = length(
+  1,
+  128,
+  apiReference(
+    "elbv2",
+    "QueryStringConditionConfig.Values",
+    "The maximum length of each string is 128 characters.",
+  ),
+);
+
 export const LISTENERS: Record<string, TypeConstraints> = {
   "aws:lb/listener:Listener": {
     fields: {
@@ -158,28 +169,8 @@ export const LISTENERS: Record<string, TypeConstraints> = {
           ["get", "GET POST", "X".repeat(41)],
         ),
       ],
-      "conditions[].queryStrings[].key": [
-        length(
-          1,
-          128,
-          apiReference(
-            "elbv2",
-            "QueryStringConditionConfig.Values",
-            "The maximum length of each string is 128 characters.",
-          ),
-        ),
-      ],
-      "conditions[].queryStrings[].value": [
-        length(
-          1,
-          128,
-          apiReference(
-            "elbv2",
-            "QueryStringConditionConfig.Values",
-            "The maximum length of each string is 128 characters.",
-          ),
-        ),
-      ],
+      "conditions[].queryStrings[].key": [queryStringPart],
+      "conditions[].queryStrings[].value": [queryStringPart],
       "conditions[].sourceIp.values": [
         items(
           1,
