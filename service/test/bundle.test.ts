@@ -30,7 +30,6 @@ describe("the bundle (build/bundle.js)", function () {
   it("refuses a require it cannot bundle, even one inside try/catch, which esbuild leaves out without a warning", async () => {
     // The shape of an optional dependency: fine in node_modules, a silent gap in an image without them.
     const src = join(fixture, "src");
-    await rm(src, { recursive: true, force: true });
     await mkdir(src);
     await writeFile(
       join(src, "server.ts"),
